@@ -1,0 +1,20 @@
+// Bundles the CLI into dist/ (one file for the common paths; code splitting keeps the Ink UI,
+// loaded with import(), out of the start-up path).
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { wfplan: "src/cli/main.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: false,
+  legalComments: "none",
+  logLevel: "warning",
+  // CommonJS dependencies call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __wfplanRequire } from 'node:module'; const require = __wfplanRequire(import.meta.url);",
+  },
+});

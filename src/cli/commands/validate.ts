@@ -1,0 +1,28 @@
+import { renderDiagnostic, renderSummary } from "../../render/diagnostics.ts";
+import { hasErrors } from "../../spec/diagnostics.ts";
+import { loadSpecFile } from "../../spec/load.ts";
+import { ReportedError } from "../errors.ts";
+import { colorsFor } from "../style.ts";
+
+export interface ValidateOptions {
+  file: string;
+  format: "text" | "json";
+  color?: boolean;
+}
+
+/** `wfplan validate`: every problem of the spec at once; exit 0 when valid (warnings allowed). */
+export function validate(opts: ValidateOptions, out: NodeJS.WriteStream = process.stdout): void {
+  const result = loadSpecFile(opts.file);
+  const { diagnostics } = result;
+  if (opts.format === "json") {
+    out.write(
+      `${JSON.stringify({ formatVersion: 1, file: opts.file, valid: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`,
+    );
+  } else {
+    const c = colorsFor(opts, out);
+    const lines = result.text.split(/\r?\n/);
+    for (const d of diagnostics) out.write(`${renderDiagnostic(d, lines, c)}\n\n`);
+    out.write(`${renderSummary(opts.file, diagnostics, c)}\n`);
+  }
+  if (hasErrors(diagnostics)) throw new ReportedError();
+}

@@ -1,0 +1,30 @@
+/** Colours for plain-text output: off with --no-color, NO_COLOR, or when the stream is not a terminal. */
+import pc from "picocolors";
+import type { Colors } from "picocolors/types.js";
+
+const { createColors } = pc;
+
+export type { Colors };
+
+export interface ColorOptions {
+  /** commander's --no-color sets this to false. */
+  color?: boolean;
+}
+
+export function colorsFor(
+  opts: ColorOptions,
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Colors {
+  return createColors(colorEnabled(opts, stream, env));
+}
+
+export function colorEnabled(
+  opts: ColorOptions,
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (opts.color === false || (env.NO_COLOR ?? "") !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}

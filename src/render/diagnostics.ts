@@ -1,0 +1,36 @@
+/** Diagnostics as text: a compiler-style line, a code frame with a caret, and the hint. Pure. */
+import type { Colors } from "picocolors/types.js";
+import type { Diagnostic } from "../spec/diagnostics.ts";
+
+const MAX_FRAME_WIDTH = 120;
+
+export function renderDiagnostic(d: Diagnostic, lines: readonly string[], c: Colors): string {
+  const where = d.line ? `${d.file}:${d.line}:${d.column}` : d.file;
+  const label = d.severity === "error" ? c.bold(c.red("error")) : c.bold(c.yellow("warning"));
+  const path = d.path ? `${c.bold(d.path)}: ` : "";
+  const out = [`${c.dim(`${where}:`)} ${label}: ${path}${d.message}`];
+  const source = d.line ? lines[d.line - 1] : undefined;
+  if (source !== undefined) {
+    const gutter = String(d.line);
+    const pad = " ".repeat(gutter.length);
+    const text = redactSecrets(source).slice(0, MAX_FRAME_WIDTH).replace(/\s+$/, "");
+    const indent = source.slice(0, d.column - 1).replace(/[^\t]/g, " ");
+    out.push(`  ${c.dim(`${gutter} |`)} ${text}`);
+    if (d.column - 1 <= text.length) out.push(`  ${c.dim(`${pad} |`)} ${indent}${c.bold("^")}`);
+  }
+  if (d.hint) out.push(`  ${c.dim("hint:")} ${d.hint}`);
+  return out.join("\n");
+}
+
+/** A clientSecret line shows its key only, whatever it holds: a literal secret must not be echoed. */
+export function redactSecrets(line: string): string {
+  return line.replace(/(clientSecret["']?\s*:\s*).*$/, "$1<redacted>");
+}
+
+export function renderSummary(file: string, diagnostics: readonly Diagnostic[], c: Colors): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const w = warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : "";
+  if (errors === 0) return `${c.green("✓")} ${file} is valid${w ? ` (${w})` : ""}`;
+  return `${c.red("✗")} ${file}: ${errors} error${errors === 1 ? "" : "s"}${w ? `, ${w}` : ""}`;
+}

@@ -1,0 +1,188 @@
+/**
+ * Rules across fields, which a per-field schema cannot say, and the warnings of PRODUCT.md. They
+ * read the raw YAML value defensively, so they report alongside the schema's errors (every
+ * problem at once) even when other parts of the file are wrong.
+ */
+import {
+  canonicalCidr,
+  formatCidr,
+  hasHostBits,
+  isEverything,
+  network,
+  parseCidr,
+} from "../core/cidr.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
+
+export interface Check {
+  severity: "error" | "warning";
+  path: PropertyKey[];
+  /** Point at the key rather than the value. */
+  key?: boolean;
+  message: string;
+  hint?: string;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+const MIN_WAIT_MS = 1000;
+const MAX_WAIT_MS = 24 * 3600 * 1000;
+
+export function specChecks(raw: unknown): Check[] {
+  if (!isObj(raw)) return [];
+  const out: Check[] = [];
+  const wf = isObj(raw.workforce) ? raw.workforce : undefined;
+  const kind = wf ? identityKind(wf, out) : undefined;
+  if (wf) cidrWarnings(wf, out);
+  workteamChecks(raw.workteams, kind, out);
+  const wait = isObj(raw.policy) ? raw.policy.waitTimeout : undefined;
+  const ms = typeof wait === "string" ? parseDuration(wait) : undefined;
+  if (ms !== undefined && (ms < MIN_WAIT_MS || ms > MAX_WAIT_MS)) {
+    out.push({
+      severity: "error",
+      path: ["policy", "waitTimeout"],
+      message: `${wait} is out of range`,
+      hint: `allowed: ${formatDuration(MIN_WAIT_MS)} to ${formatDuration(MAX_WAIT_MS)}`,
+    });
+  }
+  return out;
+}
+
+function identityKind(wf: Obj, out: Check[]): "oidc" | "cognito" | undefined {
+  const oidc = "oidcConfig" in wf;
+  const cognito = "cognitoConfig" in wf;
+  if (oidc && cognito) {
+    out.push({
+      severity: "error",
+      path: ["workforce", "cognitoConfig"],
+      key: true,
+      message: "a workforce has either oidcConfig or cognitoConfig, not both",
+      hint: "keep the one the workforce was created with",
+    });
+    return undefined;
+  }
+  if (!oidc && !cognito) {
+    out.push({
+      severity: "error",
+      path: ["workforce"],
+      message: "the workforce needs oidcConfig or cognitoConfig",
+      hint: "add oidcConfig (your identity provider) or cognitoConfig (an Amazon Cognito user pool)",
+    });
+    return undefined;
+  }
+  return oidc ? "oidc" : "cognito";
+}
+
+function cidrWarnings(wf: Obj, out: Check[]): void {
+  const cidrs = list(isObj(wf.sourceIpConfig) ? wf.sourceIpConfig.cidrs : undefined);
+  const seen = new Map<string, number>();
+  for (const [i, text] of cidrs.entries()) {
+    const c = typeof text === "string" ? parseCidr(text) : undefined;
+    if (!c) continue;
+    const path = ["workforce", "sourceIpConfig", "cidrs", i];
+    const canonical = canonicalCidr(String(text));
+    const first = seen.get(canonical);
+    if (first !== undefined) {
+      out.push({
+        severity: "warning",
+        path,
+        message: `${text} repeats cidrs[${first}]`,
+        hint: "remove the duplicate",
+      });
+    }
+    seen.set(canonical, first ?? i);
+    if (isEverything(c)) {
+      out.push({
+        severity: "warning",
+        path,
+        message: `${text} allows every ${c.version === 4 ? "IPv4" : "IPv6"} address`,
+        hint: "to lift the restriction say so plainly with cidrs: []",
+      });
+    } else if (hasHostBits(c)) {
+      out.push({
+        severity: "warning",
+        path,
+        message: `${text} has host bits set; the block is ${formatCidr(network(c))}`,
+        hint: `write ${formatCidr(network(c))}`,
+      });
+    }
+    if (c.version === 6 && wf.ipAddressType === "ipv4") {
+      out.push({
+        severity: "warning",
+        path,
+        message: `${text} is IPv6 but ipAddressType is ipv4, so IPv6 clients never reach the portal`,
+        hint: "set ipAddressType: dualstack, or remove the IPv6 block",
+      });
+    }
+  }
+  if (cidrs.length > 0 && isObj(wf.workforceVpcConfig)) {
+    out.push({
+      severity: "warning",
+      path: ["workforce", "sourceIpConfig"],
+      key: true,
+      message: "source IP ranges do not restrict access to the worker portal through the VPC",
+      hint: "restrict VPC access with the security groups of workforceVpcConfig",
+    });
+  }
+}
+
+function workteamChecks(
+  workteams: unknown,
+  kind: "oidc" | "cognito" | undefined,
+  out: Check[],
+): void {
+  const names = new Map<string, number>();
+  for (const [t, team] of list(workteams).entries()) {
+    if (!isObj(team)) continue;
+    if (typeof team.name === "string") {
+      const first = names.get(team.name);
+      if (first !== undefined) {
+        out.push({
+          severity: "error",
+          path: ["workteams", t, "name"],
+          message: `workteam ${JSON.stringify(team.name)} is declared twice (also workteams[${first}])`,
+          hint: "workteam names are unique in an account and region",
+        });
+      } else names.set(team.name, t);
+    }
+    let teamKind: string | undefined;
+    for (const [m, def] of list(team.memberDefinitions).entries()) {
+      if (!isObj(def)) continue;
+      const path = ["workteams", t, "memberDefinitions", m];
+      const has = (["oidcMemberDefinition", "cognitoMemberDefinition"] as const).filter(
+        (k) => k in def,
+      );
+      if (has.length !== 1) {
+        out.push({
+          severity: "error",
+          path,
+          message: has.length
+            ? "a member definition has one of oidcMemberDefinition or cognitoMemberDefinition, not both"
+            : "the member definition is empty",
+          hint: "write oidcMemberDefinition: {groups: [...]} or cognitoMemberDefinition: {userPool, userGroup, clientId}",
+        });
+        continue;
+      }
+      const defKind = has[0] === "oidcMemberDefinition" ? "oidc" : "cognito";
+      if (teamKind && defKind !== teamKind) {
+        out.push({
+          severity: "error",
+          path,
+          message: "a workteam's member definitions are all OIDC or all Cognito, not a mix",
+        });
+      } else if (kind && defKind !== kind) {
+        out.push({
+          severity: "error",
+          path,
+          message: `${has[0]} in a workforce that uses ${kind === "oidc" ? "OIDC" : "Cognito"}`,
+          hint:
+            kind === "oidc"
+              ? "use oidcMemberDefinition: {groups: [...]}"
+              : "use cognitoMemberDefinition: {userPool, userGroup, clientId}",
+        });
+      }
+      teamKind ??= defKind;
+    }
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * The workforce.yaml format, defined once. The validator (`specSchema.safeParse`) and the editor
+ * JSON Schema (`jsonSchema()`, committed at schema/workforce.schema.json) both come from here.
+ *
+ * Field constraints are those of the public SageMaker service model
+ * (../shared/api/sagemaker-workforce-model.json); the shape names in comments are the model's.
+ * Each field's `description` doubles as the "allowed" hint of a validation error.
+ */
+import * as z from "zod";
+import { CIDR_PATTERN } from "../core/cidr.ts";
+import { DURATION_PATTERN } from "./duration.ts";
+import { SECRET_REF_PATTERN } from "./secrets.ts";
+
+interface StringRule {
+  min?: number;
+  max?: number;
+  pattern?: RegExp;
+  /** What is allowed, in words: the field's description and the hint of its errors. */
+  allowed: string;
+}
+
+/** A string field with the API's length and pattern rules; patterns match the whole value. */
+function apiString({ min, max, pattern, allowed }: StringRule) {
+  let s = z.string();
+  if (min !== undefined) s = s.min(min);
+  if (max !== undefined) s = s.max(max);
+  if (pattern) s = s.regex(pattern);
+  return s.meta({ description: allowed });
+}
+
+/** A YAML mapping whose keys are all known: anything else is an error with a "did you mean". */
+function record<V extends z.ZodType>(key: z.ZodString, value: V, maxEntries: number, what: string) {
+  return z
+    .record(key, value)
+    .refine((o) => Object.keys(o).length <= maxEntries, {
+      message: `at most ${maxEntries} ${what} allowed`,
+    })
+    .meta({ maxProperties: maxEntries });
+}
+
+// Unicode-aware patterns from the model: letters, marks, symbols, numbers, punctuation.
+const GROUP = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+const workforceName = apiString({
+  min: 1,
+  max: 63,
+  pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/,
+  allowed: "1-63 letters, digits and hyphens, starting with a letter or digit",
+});
+const workteamName = apiString({
+  min: 1,
+  max: 63,
+  pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
+  allowed: "1-63 letters, digits and hyphens, starting and ending with a letter or digit",
+});
+const clientId = apiString({
+  min: 1,
+  max: 1024,
+  pattern: /^[ -~]+$/,
+  allowed: "1-1024 printable ASCII characters",
+});
+const oidcEndpoint = apiString({
+  max: 500,
+  pattern: /^https:\/\/\S+$/,
+  allowed: "an https:// URL without spaces, at most 500 characters",
+});
+const cognitoUserPool = apiString({
+  min: 1,
+  max: 55,
+  pattern: /^[\w-]+_[0-9a-zA-Z]+$/,
+  allowed: "a Cognito user pool id such as us-east-1_AbCdEf123 (at most 55 characters)",
+});
+const cognitoUserGroup = apiString({
+  min: 1,
+  max: 128,
+  pattern: GROUP,
+  allowed: "1-128 letters, marks, symbols, digits or punctuation (no spaces)",
+});
+const tagKey = apiString({
+  min: 1,
+  max: 128,
+  pattern: TAG_CHARS,
+  allowed: "1-128 letters, digits, spaces and _ . : / = + - @; not starting with aws:",
+}).refine((k) => !k.toLowerCase().startsWith("aws:"), {
+  message: 'tag keys starting with "aws:" are reserved for AWS',
+});
+const tagValue = apiString({
+  max: 256,
+  pattern: TAG_CHARS,
+  allowed: "0-256 letters, digits, spaces and _ . : / = + - @",
+});
+const tags = record(tagKey, tagValue, 50, "tags").meta({
+  description: "Tags as a key: value mapping, at most 50; sent when the resource is created",
+});
+
+const oidcConfig = z
+  .strictObject({
+    clientId,
+    clientSecret: z
+      .string()
+      .regex(SECRET_REF_PATTERN, {
+        message:
+          "must be a reference, ${env:NAME} or ${file:PATH}: a literal secret would be committed with the file",
+      })
+      .meta({
+        description:
+          "A reference to the OIDC client secret: ${env:NAME} or ${file:PATH} (relative to this file). Resolved only when it must be sent; never printed or saved.",
+        writeOnly: true,
+      }),
+    issuer: oidcEndpoint,
+    authorizationEndpoint: oidcEndpoint,
+    tokenEndpoint: oidcEndpoint,
+    userInfoEndpoint: oidcEndpoint,
+    logoutEndpoint: oidcEndpoint,
+    jwksUri: oidcEndpoint,
+    scope: apiString({
+      max: 1024,
+      pattern: /^[!#-[\]-~]+( [!#-[\]-~]+)*$/,
+      allowed:
+        'space-separated scopes of printable ASCII (no " or \\), such as "openid profile email"',
+    }).optional(),
+    authenticationRequestExtraParams: record(
+      apiString({ max: 512, allowed: "a parameter name of at most 512 characters" }),
+      apiString({ max: 512, allowed: "a value of at most 512 characters" }),
+      10,
+      "extra parameters",
+    )
+      .optional()
+      .meta({
+        description: "Extra query parameters for the authorization request, at most 10",
+      }),
+  })
+  .meta({ description: "The OIDC identity provider of the workforce" });
+
+const cognitoConfig = z
+  .strictObject({ userPool: cognitoUserPool, clientId })
+  .meta({ description: "The Cognito user pool; fixed when the workforce is created" });
+
+const sourceIpConfig = z
+  .strictObject({
+    cidrs: z
+      .array(
+        apiString({
+          min: 4,
+          max: 64,
+          pattern: CIDR_PATTERN,
+          allowed: "an IPv4 or IPv6 CIDR block such as 10.0.0.0/16 or 2001:db8::/32",
+        }),
+      )
+      .max(10)
+      .meta({
+        description: "0-10 IPv4 or IPv6 CIDR blocks that may reach the worker portal; [] = anyone",
+      }),
+  })
+  .meta({ description: "Which addresses may reach the worker portal" });
+
+const workforceVpcConfig = z
+  .strictObject({
+    vpcId: apiString({
+      max: 32,
+      pattern: /^vpc-[0-9a-z]*$/,
+      allowed: "a VPC id such as vpc-0abc123 (at most 32 characters)",
+    }),
+    securityGroupIds: z
+      .array(
+        apiString({
+          max: 32,
+          pattern: /^sg-[0-9a-z]*$/,
+          allowed: "a security group id such as sg-0abc123 (at most 32 characters)",
+        }),
+      )
+      .min(1)
+      .max(5)
+      .meta({ description: "1-5 security group ids" }),
+    subnets: z
+      .array(
+        apiString({
+          max: 32,
+          pattern: /^subnet-[0-9a-z]*$/,
+          allowed: "a subnet id such as subnet-0abc123 (at most 32 characters)",
+        }),
+      )
+      .min(1)
+      .max(16)
+      .meta({ description: "1-16 subnet ids" }),
+  })
+  .nullable()
+  .meta({ description: "The VPC the worker portal is reached through; null detaches the VPC" });
+
+const workforce = z
+  .strictObject({
+    name: workforceName,
+    oidcConfig: oidcConfig.optional(),
+    cognitoConfig: cognitoConfig.optional(),
+    sourceIpConfig: sourceIpConfig.optional(),
+    workforceVpcConfig: workforceVpcConfig.optional(),
+    ipAddressType: z
+      .enum(["ipv4", "dualstack"])
+      .optional()
+      .meta({ description: "ipv4 or dualstack (IPv4 and IPv6)" }),
+    tags: tags.optional(),
+  })
+  .meta({ description: "The private workforce of this region" });
+
+const memberDefinition = z
+  .strictObject({
+    oidcMemberDefinition: z
+      .strictObject({
+        groups: z
+          .array(
+            apiString({
+              min: 1,
+              max: 63,
+              pattern: GROUP,
+              allowed: "1-63 letters, marks, symbols, digits or punctuation (no spaces)",
+            }),
+          )
+          .min(1)
+          .max(10)
+          .meta({ description: "1-10 identity provider groups" }),
+      })
+      .optional(),
+    cognitoMemberDefinition: z
+      .strictObject({ userPool: cognitoUserPool, userGroup: cognitoUserGroup, clientId })
+      .optional(),
+  })
+  .meta({ description: "Exactly one of oidcMemberDefinition or cognitoMemberDefinition" });
+
+const enabledOrDisabled = z.enum(["Enabled", "Disabled"]);
+
+const workteam = z
+  .strictObject({
+    name: workteamName,
+    description: apiString({ min: 1, max: 200, allowed: "1-200 characters" }),
+    memberDefinitions: z
+      .array(memberDefinition)
+      .min(1)
+      .max(10)
+      .meta({ description: "1-10 member definitions, all OIDC or all Cognito" }),
+    notificationConfiguration: z
+      .strictObject({
+        notificationTopicArn: apiString({
+          pattern: /^arn:aws[a-z-]*:sns:[a-z0-9-]*:[0-9]{12}:[a-zA-Z0-9_.-]*$/,
+          allowed: "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:labeling",
+        }),
+      })
+      .optional(),
+    workerAccessConfiguration: z
+      .strictObject({
+        s3Presign: z.strictObject({
+          iamPolicyConstraints: z.strictObject({
+            sourceIp: enabledOrDisabled.optional(),
+            vpcSourceIp: enabledOrDisabled.optional(),
+          }),
+        }),
+      })
+      .optional(),
+    tags: tags.optional(),
+  })
+  .meta({ description: "A workteam of this workforce" });
+
+const policy = z
+  .strictObject({
+    allowWorkteamDeletion: z.boolean().optional().meta({
+      description: "May delete the workteams that block an OIDC update (they are backed up first)",
+    }),
+    restoreWorkteams: z.boolean().optional().meta({
+      description: "Recreate deleted workteams afterwards, from the spec or else from the backup",
+    }),
+    pruneWorkteams: z
+      .boolean()
+      .optional()
+      .meta({ description: "Delete live workteams that the spec does not declare" }),
+    waitTimeout: z.string().regex(DURATION_PATTERN).optional().meta({
+      description:
+        "a duration such as 15m or 1h30m (1s to 24h): how long apply waits for the workforce to become Active",
+    }),
+  })
+  .meta({ description: "What apply may do" });
+
+export const specSchema = z
+  .strictObject({
+    version: z.literal(1).meta({ description: "The spec format version: 1" }),
+    region: apiString({
+      pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+      allowed: "an AWS region such as us-east-1",
+    }).optional(),
+    workforce,
+    workteams: z.array(workteam).max(25).optional().meta({
+      description:
+        "The workteams of this workforce, at most 25; absent = workteams are not managed",
+    }),
+    policy: policy.optional(),
+  })
+  .meta({ title: "wfplan workforce spec" });
+
+export type Spec = z.infer<typeof specSchema>;
+export type WorkforceSpec = Spec["workforce"];
+export type WorkteamSpec = NonNullable<Spec["workteams"]>[number];
+export type OidcConfigSpec = NonNullable<WorkforceSpec["oidcConfig"]>;
+export type PolicySpec = NonNullable<Spec["policy"]>;
+
+/** The editor JSON Schema (draft 2020-12), generated from the same definitions as the validator. */
+export function jsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(specSchema, { target: "draft-2020-12", io: "input" });
+}
+
+/** The schema at a spec path, or undefined where the path leaves the format. */
+function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
+  let node: z.ZodType | undefined = specSchema;
+  for (const seg of path) {
+    node = unwrap(node);
+    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(seg)];
+    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
+    else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
+    else return undefined;
+  }
+  return node;
+}
+
+/** The keys allowed in the mapping at a spec path (for "did you mean" hints). */
+export function keysAt(path: readonly PropertyKey[]): string[] {
+  const node = unwrap(schemaAt(path));
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+/** The description of the field at a spec path: what it allows, in words. */
+export function descriptionAt(path: readonly PropertyKey[]): string | undefined {
+  const node = schemaAt(path);
+  return node?.description ?? unwrap(node)?.description;
+}
+
+function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
+  while (node instanceof z.ZodOptional || node instanceof z.ZodNullable) {
+    node = node.unwrap() as z.ZodType;
+  }
+  return node;
+}

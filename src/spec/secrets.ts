@@ -1,0 +1,79 @@
+/**
+ * Secret references: the spec holds `${env:NAME}` or `${file:PATH}`, never the secret. The value is
+ * resolved only when a request must carry it, and no message here ever includes it.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UserError } from "../cli/errors.ts";
+
+export const SECRET_REF_PATTERN = /^\$\{(?:env:[A-Za-z_][A-Za-z0-9_]*|file:[^}]+)\}$/;
+
+export type SecretRef = { kind: "env"; name: string } | { kind: "file"; path: string };
+
+export function parseSecretRef(text: string): SecretRef | undefined {
+  if (!SECRET_REF_PATTERN.test(text)) return undefined;
+  const body = text.slice(2, -1);
+  return body.startsWith("env:")
+    ? { kind: "env", name: body.slice(4) }
+    : { kind: "file", path: body.slice(5) };
+}
+
+export function formatSecretRef(ref: SecretRef): string {
+  return ref.kind === "env" ? `\${env:${ref.name}}` : `\${file:${ref.path}}`;
+}
+
+/** The API's ClientSecret shape: 1-1024 printable ASCII characters. */
+const CLIENT_SECRET = /^[ -~]{1,1024}$/;
+
+export interface SecretSource {
+  env: Record<string, string | undefined>;
+  /** The spec file; `${file:...}` paths are relative to its folder. */
+  specFile: string;
+}
+
+/** Resolves a reference to the secret's value, or throws a UserError that names only the reference. */
+export function resolveSecret(reference: string, source: SecretSource): string {
+  const ref = parseSecretRef(reference);
+  if (!ref) throw new UserError(`clientSecret: ${reference} is not a secret reference`);
+  const shown = formatSecretRef(ref);
+  let value: string;
+  if (ref.kind === "env") {
+    const v = source.env[ref.name];
+    if (v === undefined || v === "") {
+      throw new UserError(`clientSecret ${shown}: environment variable ${ref.name} is not set`, {
+        hint: `export ${ref.name} before running wfplan (the OIDC client secret is needed to send the OIDC config)`,
+      });
+    }
+    value = v;
+  } else {
+    const file = resolve(dirname(source.specFile), ref.path);
+    try {
+      value = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? "read error";
+      throw new UserError(`clientSecret ${shown}: cannot read ${file} (${code})`);
+    }
+  }
+  if (!CLIENT_SECRET.test(value)) {
+    throw new UserError(
+      `clientSecret ${shown}: the secret must be 1-1024 printable ASCII characters (its value is not shown)`,
+    );
+  }
+  return value;
+}
+
+/** Warns when a `${file:...}` secret can be read by other users. */
+export function secretFileWarning(reference: string, specFile: string): string | undefined {
+  const ref = parseSecretRef(reference);
+  if (ref?.kind !== "file") return undefined;
+  const file = resolve(dirname(specFile), ref.path);
+  try {
+    const mode = statSync(file).mode;
+    if (mode & 0o077) {
+      return `secret file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
+    }
+  } catch {
+    // Unreadable files are reported when the secret is needed.
+  }
+  return undefined;
+}
