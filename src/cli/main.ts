@@ -2,9 +2,10 @@
  * The wfplan command line: parses arguments, runs one command, and is the one place where an
  * outcome becomes an exit code (PRODUCT.md, "Exit codes").
  */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { jsonSchema } from "../spec/schema.ts";
+import { emulator } from "./commands/emulator.ts";
 import { validate } from "./commands/validate.ts";
 import { ExitCode, ReportedError, UserError } from "./errors.ts";
 import { colorsFor } from "./style.ts";
@@ -33,6 +34,32 @@ function program(): Command {
     });
 
   cli
+    .command("emulator")
+    .description(
+      "serve the SageMaker workforce API on 127.0.0.1, for demos, tests and any AWS client",
+    )
+    .option("--port <N>", "port to listen on (0 = any free port)", integer, 4599)
+    .option("--region <REGION>", "region of requests whose signature names none", "us-east-1")
+    .option("--state <FILE>", "load state from FILE if it exists, and save every change to it")
+    .option("--seed <FILE>", "start from this state file without writing to it")
+    .option("--create-delay-ms <MS>", "how long a new workforce stays Initializing", integer, 2000)
+    .option("--update-delay-ms <MS>", "how long an updated workforce stays Updating", integer, 3000)
+    .option("--throttle-every <N>", "answer every Nth call with ThrottlingException", integer)
+    .option("--error-every <N>", "answer every Nth call with a server error", integer)
+    .addOption(
+      new Option("--error-status <CODE>", "the server error's status")
+        .choices(["500", "503"])
+        .argParser(Number),
+    )
+    .option("--latency-ms <MS>", "add latency to every call", integer)
+    .option("--fail-update <REASON>", "make workforce updates end Failed with this FailureReason")
+    .option("--fail-updates <N>", "how many updates --fail-update fails", integer, 1)
+    .option("-q, --quiet", "do not log each call")
+    .action(async (opts) => {
+      await emulator(opts);
+    });
+
+  cli
     .command("schema")
     .description(
       "print the JSON Schema of workforce.yaml (for editors; committed as schema/workforce.schema.json)",
@@ -42,6 +69,14 @@ function program(): Command {
     });
 
   return cli;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("expected a whole number");
+  }
+  return n;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */

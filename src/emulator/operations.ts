@@ -1,0 +1,461 @@
+/**
+ * The SageMaker workforce and workteam operations, with the service's rules. Each handler takes
+ * the request's input (already checked against the service model) and returns the output, or
+ * throws an ApiError. Time is passed in, so status transitions are testable.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type {
+  EmulatorState,
+  StoredWorkforce,
+  StoredWorkteam,
+  Tags,
+  Workforce,
+  WorkforceConfig,
+  Workteam,
+} from "./state.ts";
+
+export class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface OperationContext {
+  state: EmulatorState;
+  region: string;
+  /** Epoch milliseconds. */
+  now: number;
+  createDelayMs: number;
+  updateDelayMs: number;
+  /** The FailureReason the next workforce update should end with, if a fault asks for one. */
+  takeUpdateFailure(): string | undefined;
+}
+
+type Input = Record<string, unknown>;
+type Handler = (input: Input, ctx: OperationContext) => unknown;
+
+export const MAX_WORKTEAMS = 25;
+const MAX_TAGS = 50;
+
+const validation = (message: string) => new ApiError("ValidationException", message);
+const seconds = (ms: number) => ms / 1000;
+
+/** Finishes the Initializing/Updating transitions whose time has come. */
+export function settle(state: EmulatorState, now: number): void {
+  for (const wf of state.workforces) {
+    const p = wf.pending;
+    if (!p || now < p.until) continue;
+    wf.pending = undefined;
+    if (p.failureReason) {
+      Object.assign(wf, p.rollback);
+      wf.Status = "Failed";
+      wf.FailureReason = p.failureReason;
+    } else {
+      wf.Status = "Active";
+      wf.FailureReason = undefined;
+    }
+    wf.LastUpdatedDate = seconds(now);
+  }
+}
+
+export const operations: Record<string, Handler> = {
+  CreateWorkforce(input, ctx) {
+    const name = input.WorkforceName as string;
+    const existing = ctx.state.workforces.find((w) => w.region === ctx.region);
+    if (existing) {
+      throw new ApiError(
+        "ResourceLimitExceeded",
+        `A private workforce already exists in ${ctx.region} (${existing.WorkforceName}); an account has one private workforce per region.`,
+      );
+    }
+    if (!input.CognitoConfig === !input.OidcConfig) {
+      throw validation(
+        input.CognitoConfig
+          ? "CognitoConfig and OidcConfig cannot both be specified."
+          : "Either CognitoConfig or OidcConfig must be specified.",
+      );
+    }
+    const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.state.accountId}:workforce/${name}`;
+    const wf: StoredWorkforce = {
+      region: ctx.region,
+      WorkforceName: name,
+      WorkforceArn: arn,
+      CreateDate: seconds(ctx.now),
+      LastUpdatedDate: seconds(ctx.now),
+      SubDomain: `${randomId(10)}.labeling.${ctx.region}.sagemaker.aws`,
+      SourceIpConfig: { Cidrs: [...(((input.SourceIpConfig as Input)?.Cidrs as string[]) ?? [])] },
+      IpAddressType: (input.IpAddressType as Workforce["IpAddressType"]) ?? "ipv4",
+      Status: "Initializing",
+      pending: { until: ctx.now + ctx.createDelayMs },
+    };
+    if (input.CognitoConfig) wf.CognitoConfig = input.CognitoConfig as Workforce["CognitoConfig"];
+    if (input.OidcConfig) Object.assign(wf, oidcConfig(input.OidcConfig as Input, wf));
+    if (input.WorkforceVpcConfig) {
+      wf.WorkforceVpcConfig = vpcConfig(input.WorkforceVpcConfig as Input, undefined);
+    }
+    ctx.state.workforces.push(wf);
+    setTags(ctx.state, arn, input.Tags);
+    return { WorkforceArn: arn };
+  },
+
+  DescribeWorkforce(input, ctx) {
+    return { Workforce: wireWorkforce(findWorkforce(ctx, input.WorkforceName as string)) };
+  },
+
+  ListWorkforces(input, ctx) {
+    const list = ctx.state.workforces.filter(
+      (w) => w.region === ctx.region && contains(w.WorkforceName, input.NameContains),
+    );
+    const sorted = sortBy(list, input, (w) =>
+      input.SortBy === "Name" ? w.WorkforceName : w.CreateDate,
+    );
+    const page = paginate(sorted, input, 10);
+    return { Workforces: page.items.map(wireWorkforce), NextToken: page.next };
+  },
+
+  UpdateWorkforce(input, ctx) {
+    const wf = findWorkforce(ctx, input.WorkforceName as string);
+    if (wf.Status === "Updating" || wf.Status === "Initializing") {
+      throw new ApiError(
+        "ConflictException",
+        `Workforce ${wf.WorkforceName} is ${wf.Status}; update it again when it is Active.`,
+      );
+    }
+    if (input.OidcConfig) {
+      if (wf.CognitoConfig) {
+        throw validation(
+          `Workforce ${wf.WorkforceName} uses Amazon Cognito; OidcConfig cannot be set on it.`,
+        );
+      }
+      const teams = ctx.state.workteams.filter((t) => t.WorkforceArn === wf.WorkforceArn);
+      if (teams.length > 0) {
+        throw validation(
+          `The OIDC configuration of workforce ${wf.WorkforceName} can be updated only when no work teams are associated with it. Associated work teams: ${teams.map((t) => t.WorkteamName).join(", ")}.`,
+        );
+      }
+    }
+    const rollback: WorkforceConfig = structuredClone({
+      SourceIpConfig: wf.SourceIpConfig,
+      OidcConfig: wf.OidcConfig,
+      WorkforceVpcConfig: wf.WorkforceVpcConfig,
+      IpAddressType: wf.IpAddressType,
+      secretDigest: wf.secretDigest,
+    });
+    if (input.SourceIpConfig) {
+      wf.SourceIpConfig = { Cidrs: [...((input.SourceIpConfig as Input).Cidrs as string[])] };
+    }
+    if (input.OidcConfig) Object.assign(wf, oidcConfig(input.OidcConfig as Input, wf));
+    if (input.WorkforceVpcConfig) {
+      wf.WorkforceVpcConfig = vpcConfig(input.WorkforceVpcConfig as Input, wf.WorkforceVpcConfig);
+    }
+    if (input.IpAddressType) wf.IpAddressType = input.IpAddressType as Workforce["IpAddressType"];
+    wf.Status = "Updating";
+    wf.FailureReason = undefined;
+    wf.LastUpdatedDate = seconds(ctx.now);
+    wf.pending = {
+      until: ctx.now + ctx.updateDelayMs,
+      failureReason: ctx.takeUpdateFailure(),
+      rollback,
+    };
+    return { Workforce: wireWorkforce(wf) };
+  },
+
+  DeleteWorkforce(input, ctx) {
+    const wf = findWorkforce(ctx, input.WorkforceName as string);
+    const teams = ctx.state.workteams.filter((t) => t.WorkforceArn === wf.WorkforceArn);
+    if (teams.length > 0) {
+      throw new ApiError(
+        "ResourceInUse",
+        `Workforce ${wf.WorkforceName} has work teams (${teams.map((t) => t.WorkteamName).join(", ")}); delete them first.`,
+      );
+    }
+    ctx.state.workforces = ctx.state.workforces.filter((w) => w !== wf);
+    delete ctx.state.tags[wf.WorkforceArn];
+    return {};
+  },
+
+  ListWorkteams(input, ctx) {
+    const list = ctx.state.workteams.filter(
+      (t) => t.region === ctx.region && contains(t.WorkteamName, input.NameContains),
+    );
+    const sorted = sortBy(list, input, (t) =>
+      input.SortBy === "Name" ? t.WorkteamName : t.CreateDate,
+    );
+    const page = paginate(sorted, input, 10);
+    return { Workteams: page.items.map(wireWorkteam), NextToken: page.next };
+  },
+
+  DescribeWorkteam(input, ctx) {
+    return { Workteam: wireWorkteam(findWorkteam(ctx, input.WorkteamName as string)) };
+  },
+
+  CreateWorkteam(input, ctx) {
+    const name = input.WorkteamName as string;
+    const wf = input.WorkforceName
+      ? findWorkforce(ctx, input.WorkforceName as string)
+      : ctx.state.workforces.find((w) => w.region === ctx.region);
+    if (!wf) throw validation(`No private workforce exists in ${ctx.region}; create one first.`);
+    if (wf.Status === "Updating" || wf.Status === "Initializing") {
+      throw new ApiError(
+        "ConflictException",
+        `Workforce ${wf.WorkforceName} is ${wf.Status}; create work teams when it is Active.`,
+      );
+    }
+    const teams = ctx.state.workteams.filter((t) => t.region === ctx.region);
+    if (teams.some((t) => t.WorkteamName === name)) {
+      throw new ApiError("ResourceInUse", `Workteam ${name} already exists.`);
+    }
+    if (teams.length >= MAX_WORKTEAMS) {
+      throw new ApiError(
+        "ResourceLimitExceeded",
+        `The account already has ${MAX_WORKTEAMS} work teams in ${ctx.region}, the maximum.`,
+      );
+    }
+    const members = input.MemberDefinitions as Input[];
+    checkMembers(members, wf);
+    const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.state.accountId}:workteam/private-crowd/${name}`;
+    const team: StoredWorkteam = {
+      region: ctx.region,
+      WorkteamName: name,
+      WorkteamArn: arn,
+      WorkforceArn: wf.WorkforceArn,
+      MemberDefinitions: structuredClone(members),
+      Description: input.Description as string,
+      SubDomain: wf.SubDomain,
+      CreateDate: seconds(ctx.now),
+      LastUpdatedDate: seconds(ctx.now),
+      ProductListingIds: [],
+    };
+    if (input.NotificationConfiguration) {
+      team.NotificationConfiguration = structuredClone(input.NotificationConfiguration as Input);
+    }
+    if (input.WorkerAccessConfiguration) {
+      team.WorkerAccessConfiguration = structuredClone(input.WorkerAccessConfiguration as Input);
+    }
+    ctx.state.workteams.push(team);
+    setTags(ctx.state, arn, input.Tags);
+    return { WorkteamArn: arn };
+  },
+
+  UpdateWorkteam(input, ctx) {
+    const team = findWorkteam(ctx, input.WorkteamName as string);
+    if (input.MemberDefinitions) {
+      const wf = ctx.state.workforces.find((w) => w.WorkforceArn === team.WorkforceArn);
+      checkMembers(input.MemberDefinitions as Input[], wf);
+      team.MemberDefinitions = structuredClone(input.MemberDefinitions as Input[]);
+    }
+    if (input.Description !== undefined) team.Description = input.Description as string;
+    if (input.NotificationConfiguration) {
+      team.NotificationConfiguration = structuredClone(input.NotificationConfiguration as Input);
+    }
+    if (input.WorkerAccessConfiguration) {
+      team.WorkerAccessConfiguration = structuredClone(input.WorkerAccessConfiguration as Input);
+    }
+    team.LastUpdatedDate = seconds(ctx.now);
+    return { Workteam: wireWorkteam(team) };
+  },
+
+  DeleteWorkteam(input, ctx) {
+    const team = findWorkteam(ctx, input.WorkteamName as string);
+    const busy = jobsOf(ctx, team).filter((j) => j.LabelCounters.PendingHuman > 0);
+    if (busy.length > 0) {
+      throw new ApiError(
+        "ResourceInUse",
+        `Workteam ${team.WorkteamName} is used by in-progress labeling jobs: ${busy.map((j) => j.LabelingJobName).join(", ")}.`,
+      );
+    }
+    ctx.state.workteams = ctx.state.workteams.filter((t) => t !== team);
+    delete ctx.state.tags[team.WorkteamArn];
+    return { Success: true };
+  },
+
+  ListLabelingJobsForWorkteam(input, ctx) {
+    const team = ctx.state.workteams.find((t) => t.WorkteamArn === input.WorkteamArn);
+    if (!team) throw new ApiError("ResourceNotFound", `Workteam ${input.WorkteamArn} not found.`);
+    let jobs = jobsOf(ctx, team);
+    if (input.JobReferenceCodeContains) {
+      jobs = jobs.filter((j) =>
+        j.JobReferenceCode.includes(input.JobReferenceCodeContains as string),
+      );
+    }
+    const sorted = sortBy(jobs, input, (j) => j.CreationTime);
+    const page = paginate(sorted, input, 10);
+    return {
+      LabelingJobSummaryList: page.items.map(({ workteamName, region, ...job }) => job),
+      NextToken: page.next,
+    };
+  },
+
+  ListTags(input, ctx) {
+    const arn = input.ResourceArn as string;
+    requireResource(ctx, arn);
+    const list = Object.entries(ctx.state.tags[arn] ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    const page = paginate(list, input, 50);
+    return { Tags: page.items, NextToken: page.next };
+  },
+
+  AddTags(input, ctx) {
+    const arn = input.ResourceArn as string;
+    requireResource(ctx, arn);
+    const merged: Tags = { ...ctx.state.tags[arn] };
+    for (const t of input.Tags as { Key: string; Value: string }[]) merged[t.Key] = t.Value;
+    if (Object.keys(merged).length > MAX_TAGS) {
+      throw validation(`A resource can have at most ${MAX_TAGS} tags.`);
+    }
+    ctx.state.tags[arn] = merged;
+    return { Tags: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) };
+  },
+
+  DeleteTags(input, ctx) {
+    const arn = input.ResourceArn as string;
+    requireResource(ctx, arn);
+    const tags = ctx.state.tags[arn] ?? {};
+    for (const key of input.TagKeys as string[]) delete tags[key];
+    ctx.state.tags[arn] = tags;
+    return {};
+  },
+};
+
+/** Operations that change state (the server persists after them). */
+export const MUTATING = new Set([
+  "CreateWorkforce",
+  "UpdateWorkforce",
+  "DeleteWorkforce",
+  "CreateWorkteam",
+  "UpdateWorkteam",
+  "DeleteWorkteam",
+  "AddTags",
+  "DeleteTags",
+]);
+
+function findWorkforce(ctx: OperationContext, name: string): StoredWorkforce {
+  const wf = ctx.state.workforces.find((w) => w.region === ctx.region && w.WorkforceName === name);
+  if (!wf) throw validation(`No workforce found with name ${name}.`);
+  return wf;
+}
+
+function findWorkteam(ctx: OperationContext, name: string): StoredWorkteam {
+  const team = ctx.state.workteams.find((t) => t.region === ctx.region && t.WorkteamName === name);
+  if (!team) throw validation(`The work team ${name} does not exist.`);
+  return team;
+}
+
+function jobsOf(ctx: OperationContext, team: StoredWorkteam) {
+  return ctx.state.labelingJobs.filter(
+    (j) => j.workteamName === team.WorkteamName && (j.region ?? team.region) === team.region,
+  );
+}
+
+function requireResource(ctx: OperationContext, arn: string): void {
+  const exists =
+    ctx.state.workforces.some((w) => w.WorkforceArn === arn) ||
+    ctx.state.workteams.some((t) => t.WorkteamArn === arn);
+  if (!exists) throw new ApiError("ResourceNotFound", `Resource ${arn} not found.`);
+}
+
+/** The OIDC config as stored and returned: everything but the secret, which leaves only a digest. */
+function oidcConfig(input: Input, wf: StoredWorkforce): Partial<StoredWorkforce> {
+  const { ClientSecret, ...visible } = input;
+  return {
+    OidcConfig: structuredClone(visible),
+    secretDigest: createHash("sha256").update(String(ClientSecret)).digest("hex"),
+    secretUpdates: (wf.secretUpdates ?? 0) + 1,
+  };
+}
+
+function vpcConfig(
+  input: Input,
+  current: Workforce["WorkforceVpcConfig"],
+): Workforce["WorkforceVpcConfig"] {
+  const { VpcId, SecurityGroupIds, Subnets } = input as {
+    VpcId?: string;
+    SecurityGroupIds?: string[];
+    Subnets?: string[];
+  };
+  if (!VpcId && !SecurityGroupIds && !Subnets) return undefined; // {} detaches the VPC
+  if (!VpcId || !SecurityGroupIds || !Subnets) {
+    throw validation("WorkforceVpcConfig needs VpcId, SecurityGroupIds and Subnets together.");
+  }
+  const VpcEndpointId =
+    current && current.VpcId === VpcId
+      ? current.VpcEndpointId
+      : `vpce-${randomBytes(9).toString("hex").slice(0, 17)}`;
+  return { VpcId, SecurityGroupIds: [...SecurityGroupIds], Subnets: [...Subnets], VpcEndpointId };
+}
+
+function checkMembers(members: Input[], wf: StoredWorkforce | undefined): void {
+  const kinds = new Set<string>();
+  for (const m of members) {
+    const has = ["CognitoMemberDefinition", "OidcMemberDefinition"].filter((k) => m[k]);
+    if (has.length !== 1) {
+      throw validation(
+        "Each member definition has exactly one of CognitoMemberDefinition or OidcMemberDefinition.",
+      );
+    }
+    kinds.add(has[0]!);
+  }
+  if (kinds.size > 1) {
+    throw validation("A work team's member definitions cannot mix Cognito and OIDC.");
+  }
+  const kind = [...kinds][0];
+  if (wf?.OidcConfig && kind === "CognitoMemberDefinition") {
+    throw validation(`Workforce ${wf.WorkforceName} uses OIDC; use OidcMemberDefinition.`);
+  }
+  if (wf?.CognitoConfig && kind === "OidcMemberDefinition") {
+    throw validation(
+      `Workforce ${wf.WorkforceName} uses Amazon Cognito; use CognitoMemberDefinition.`,
+    );
+  }
+}
+
+function setTags(state: EmulatorState, arn: string, tags: unknown): void {
+  const list = (tags as { Key: string; Value: string }[] | undefined) ?? [];
+  if (list.length > 0) state.tags[arn] = Object.fromEntries(list.map((t) => [t.Key, t.Value]));
+}
+
+function wireWorkforce(wf: StoredWorkforce): Workforce {
+  const { region, secretDigest, secretUpdates, pending, ...wire } = wf;
+  return structuredClone(wire);
+}
+
+function wireWorkteam(team: StoredWorkteam): Workteam {
+  const { region, ...wire } = team;
+  return structuredClone(wire);
+}
+
+const contains = (name: string, part: unknown) => typeof part !== "string" || name.includes(part);
+
+function sortBy<T>(items: T[], input: Input, key: (item: T) => string | number): T[] {
+  const dir = input.SortOrder === "Descending" ? -1 : 1;
+  return [...items].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -dir : ka > kb ? dir : 0;
+  });
+}
+
+function paginate<T>(items: T[], input: Input, defaultMax: number): { items: T[]; next?: string } {
+  let start = 0;
+  if (input.NextToken) {
+    const decoded = Number(Buffer.from(String(input.NextToken), "base64url").toString());
+    if (!Number.isInteger(decoded) || decoded < 0 || decoded > items.length) {
+      throw validation("Invalid pagination token.");
+    }
+    start = decoded;
+  }
+  const max = (input.MaxResults as number | undefined) ?? defaultMax;
+  const end = start + max;
+  return {
+    items: items.slice(start, end),
+    next: end < items.length ? Buffer.from(String(end)).toString("base64url") : undefined,
+  };
+}
+
+function randomId(length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join("");
+}

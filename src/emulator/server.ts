@@ -1,0 +1,235 @@
+/**
+ * The local SageMaker workforce API: AWS JSON 1.1 over HTTP on loopback (`POST /`,
+ * `X-Amz-Target: SageMaker.<Operation>`), so the AWS SDKs and the AWS CLI work against it with an
+ * endpoint URL. Also serves a small admin API under /_emulator/ for tests, and injects faults.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { validateInput, validationMessage } from "./model.ts";
+import { ApiError, MUTATING, type OperationContext, operations, settle } from "./operations.ts";
+import { type EmulatorState, emptyState, parseState, saveState } from "./state.ts";
+
+export interface Faults {
+  /** Answer every Nth API call with ThrottlingException. */
+  throttleEvery?: number;
+  /** Answer every Nth API call with a server error (errorStatus, 500 by default). */
+  errorEvery?: number;
+  errorStatus?: 500 | 503;
+  /** Added to every API call. */
+  latencyMs?: number;
+  /** The next `count` workforce updates end Failed with this FailureReason. */
+  failUpdates?: { reason: string; count: number };
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  /** The region for requests that do not name one in their signature. */
+  region?: string;
+  /** Load state from this file if it exists, and write it back after every change. */
+  stateFile?: string;
+  /** Initial state when there is no state file. */
+  seed?: EmulatorState;
+  /** Initializing → Active. */
+  createDelayMs?: number;
+  /** Updating → Active (or Failed). */
+  updateDelayMs?: number;
+  faults?: Faults;
+  /** One line per API call, for `wfplan emulator` to print. */
+  log?: (line: string) => void;
+}
+
+export interface CallRecord {
+  operation: string;
+  region: string;
+  status: number;
+  errorType?: string;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  state(): EmulatorState;
+  calls: CallRecord[];
+  setFaults(faults: Faults): void;
+  stop(): Promise<void>;
+}
+
+const JSON_11 = "application/x-amz-json-1.1";
+const MAX_BODY = 1024 * 1024;
+const CREDENTIAL_REGION = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/sagemaker\//;
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const defaultRegion = opts.region ?? "us-east-1";
+  let state: EmulatorState =
+    opts.stateFile && existsSync(opts.stateFile)
+      ? parseState(readFileSync(opts.stateFile, "utf8"))
+      : structuredClone(opts.seed ?? emptyState());
+  let faults: Faults = { ...opts.faults };
+  let count = 0;
+  const calls: CallRecord[] = [];
+  const persist = () => {
+    if (opts.stateFile) saveState(opts.stateFile, state);
+  };
+
+  const ctx = (region: string): OperationContext => ({
+    state,
+    region,
+    now: Date.now(),
+    createDelayMs: opts.createDelayMs ?? 2000,
+    updateDelayMs: opts.updateDelayMs ?? 3000,
+    takeUpdateFailure() {
+      const f = faults.failUpdates;
+      if (!f || f.count <= 0) return undefined;
+      f.count -= 1;
+      return f.reason;
+    },
+  });
+
+  async function api(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const operation = target.startsWith("SageMaker.") ? target.slice("SageMaker.".length) : "";
+    const region =
+      CREDENTIAL_REGION.exec(String(req.headers.authorization ?? ""))?.[1] ?? defaultRegion;
+    const record: CallRecord = { operation: operation || target || "(none)", region, status: 200 };
+    calls.push(record);
+    const reply = (status: number, payload: unknown, errorType?: string) => {
+      record.status = status;
+      record.errorType = errorType;
+      opts.log?.(`${status} ${record.operation}${errorType ? ` ${errorType}` : ""}`);
+      const headers: Record<string, string> = {
+        "content-type": JSON_11,
+        "x-amzn-requestid": randomUUID(),
+      };
+      if (errorType) headers["x-amzn-errortype"] = errorType;
+      res.writeHead(status, headers).end(JSON.stringify(payload));
+    };
+    const fail = (e: ApiError) => reply(e.status, { __type: e.type, message: e.message }, e.type);
+
+    if (req.method !== "POST" || !operations[operation]) {
+      return fail(
+        new ApiError(
+          "UnknownOperationException",
+          `Unknown operation ${target || "(no X-Amz-Target)"}.`,
+        ),
+      );
+    }
+    count += 1;
+    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.throttleEvery && count % faults.throttleEvery === 0) {
+      return fail(new ApiError("ThrottlingException", "Rate exceeded"));
+    }
+    if (faults.errorEvery && count % faults.errorEvery === 0) {
+      const status = faults.errorStatus ?? 500;
+      return fail(
+        status === 503
+          ? new ApiError("ServiceUnavailable", "Service is unavailable. Please retry.", 503)
+          : new ApiError("InternalFailure", "An internal error occurred. Please retry.", 500),
+      );
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = body ? JSON.parse(body) : {};
+    } catch {
+      return fail(new ApiError("SerializationException", "The request body is not valid JSON."));
+    }
+    const problems = validateInput(operation, input);
+    if (problems.length > 0)
+      return fail(new ApiError("ValidationException", validationMessage(problems)));
+    const c = ctx(region);
+    settle(state, c.now);
+    try {
+      const output = operations[operation]!(input, c);
+      if (MUTATING.has(operation)) persist();
+      reply(200, output);
+    } catch (e) {
+      if (e instanceof ApiError) return fail(e);
+      throw e;
+    }
+  }
+
+  /** The test-facing routes under /_emulator/: read state and calls, set faults, seed jobs, reset. */
+  function admin(method: string, path: string, body: string): [number, unknown] {
+    const parsed = body ? JSON.parse(body) : undefined;
+    switch (`${method} ${path}`) {
+      case "GET /_emulator/state":
+        settle(state, Date.now());
+        return [200, state];
+      case "GET /_emulator/calls":
+        return [200, calls];
+      case "POST /_emulator/faults":
+        faults = { ...parsed };
+        return [200, faults];
+      case "POST /_emulator/labeling-jobs":
+        state.labelingJobs.push(
+          ...parseState(JSON.stringify({ labelingJobs: [parsed].flat() })).labelingJobs,
+        );
+        persist();
+        return [200, state.labelingJobs];
+      case "POST /_emulator/reset":
+        state = parsed ? parseState(body) : emptyState();
+        calls.length = 0;
+        persist();
+        return [200, state];
+      default:
+        return [404, { message: `no admin route ${method} ${path}` }];
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const path = (req.url ?? "/").split("?")[0]!;
+      const done = (e: unknown) => {
+        if (!res.headersSent) {
+          res
+            .writeHead(500, { "content-type": JSON_11, "x-amzn-errortype": "InternalFailure" })
+            .end(JSON.stringify({ __type: "InternalFailure", message: String(e) }));
+        }
+      };
+      if (size > MAX_BODY) {
+        res
+          .writeHead(413, { "content-type": JSON_11 })
+          .end(JSON.stringify({ __type: "SerializationException", message: "Request too large." }));
+        return;
+      }
+      try {
+        if (path.startsWith("/_emulator/")) {
+          const [status, value] = admin(req.method ?? "GET", path, body);
+          res
+            .writeHead(status, { "content-type": "application/json" })
+            .end(JSON.stringify(value, null, 2));
+        } else api(req, res, body).catch(done);
+      } catch (e) {
+        done(e);
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    state: () => state,
+    calls,
+    setFaults(f) {
+      faults = { ...f };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
