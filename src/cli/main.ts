@@ -6,6 +6,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { jsonSchema } from "../spec/schema.ts";
 import { emulator } from "./commands/emulator.ts";
+import { importCommand } from "./commands/import.ts";
+import { planCommand } from "./commands/plan.ts";
 import { validate } from "./commands/validate.ts";
 import { ExitCode, ReportedError, UserError } from "./errors.ts";
 import { colorsFor } from "./style.ts";
@@ -32,6 +34,57 @@ function program(): Command {
     .action((opts: { file: string; format: "text" | "json" }) => {
       validate({ ...opts, ...cli.opts() });
     });
+
+  const aws = (cmd: Command) =>
+    cmd
+      .option(
+        "--region <REGION>",
+        "AWS region (else the spec's region, then the SDK's usual sources)",
+      )
+      .option("--profile <PROFILE>", "AWS profile from the shared config files")
+      .option(
+        "--endpoint-url <URL>",
+        "SageMaker endpoint, such as a wfplan emulator (also AWS_ENDPOINT_URL_SAGEMAKER)",
+      );
+  const intent = (cmd: Command) =>
+    cmd
+      .option(
+        "--allow-workteam-deletion",
+        "may delete (after a backup) workteams that block an OIDC update",
+      )
+      .option(
+        "--rotate-client-secret",
+        "send the OIDC config with the secret even when nothing visible differs",
+      );
+
+  aws(
+    intent(
+      cli
+        .command("plan")
+        .description("show what apply would change (read-only)")
+        .option("-f, --file <FILE>", "the spec file", DEFAULT_SPEC)
+        .option("--out <PLANFILE>", "save the plan for wfplan apply PLANFILE")
+        .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error or blocked)")
+        .addOption(
+          new Option("--format <FORMAT>", "output format")
+            .choices(["text", "json", "markdown"])
+            .default("text"),
+        ),
+    ),
+  ).action(async (opts) => {
+    process.exitCode = await planCommand({ ...opts, ...cli.opts() });
+  });
+
+  aws(
+    cli
+      .command("import")
+      .description("write a spec from the live workforce and workteams")
+      .requiredOption("--name <NAME>", "the workforce's name")
+      .option("--out <FILE>", "write the spec to FILE (default: stdout)")
+      .option("--force", "overwrite --out FILE if it exists"),
+  ).action(async (opts) => {
+    await importCommand(opts);
+  });
 
   cli
     .command("emulator")
@@ -83,7 +136,7 @@ function integer(value: string): number {
 export async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
-    return ExitCode.ok;
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
   } catch (e) {
     return report(e);
   }

@@ -9,7 +9,7 @@
 import * as z from "zod";
 import { CIDR_PATTERN } from "../core/cidr.ts";
 import { DURATION_PATTERN } from "./duration.ts";
-import { SECRET_REF_PATTERN } from "./secrets.ts";
+import { SECRET_REF_PATTERN } from "./secret-ref.ts";
 
 interface StringRule {
   min?: number;

@@ -1,5 +1,5 @@
 /** Runs the built CLI (bin/wfplan.js → dist/) as a user would, without a terminal. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -31,3 +31,38 @@ export function tempFile(name: string, content: string | Uint8Array): string {
 
 /** A stack trace line, which a user error must never print. */
 export const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
+
+/**
+ * The same, asynchronously: needed when the test process itself serves the emulator the CLI
+ * talks to (a synchronous spawn would block the server's event loop).
+ */
+export function wfplanAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<RunResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: {
+        ...process.env,
+        NO_COLOR: "",
+        FORCE_COLOR: "0",
+        CI: "true",
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}

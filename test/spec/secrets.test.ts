@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseSecretRef, resolveSecret, secretFileWarning } from "../../src/spec/secrets.ts";
+import { parseSecretRef } from "../../src/spec/secret-ref.ts";
+import { resolveSecret, secretFileWarning } from "../../src/spec/secrets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "wfplan-secrets-"));
 const specFile = join(dir, "workforce.yaml");

@@ -1,0 +1,171 @@
+/**
+ * Reading the live workforce and workteams. Read-only calls only: DescribeWorkforce,
+ * ListWorkforces (only when the named workforce is missing), ListWorkteams (pages of 100), and
+ * ListLabelingJobsForWorkteam for the workteams a plan would delete. Independent reads run in parallel.
+ */
+import {
+  DescribeWorkforceCommand,
+  ListWorkforcesCommand,
+  paginateListLabelingJobsForWorkteam,
+  paginateListWorkteams,
+  type SageMakerClient,
+  type Workforce,
+  type Workteam,
+} from "@aws-sdk/client-sagemaker";
+import type {
+  JobInProgress,
+  LiveState,
+  MemberDefinition,
+  WorkforceLive,
+  WorkteamLive,
+} from "../core/types.ts";
+import { awsError, isNotFound } from "./errors.ts";
+
+export async function readLive(
+  client: SageMakerClient,
+  region: string,
+  workforceName: string,
+): Promise<LiveState> {
+  const [workforce, teams] = await Promise.all([
+    describeWorkforce(client, workforceName),
+    listWorkteams(client),
+  ]);
+  const live: LiveState = {
+    region,
+    workforce,
+    workteams: teams.filter(
+      (t) => !workforce || !t.workforceArn || t.workforceArn === workforce.arn,
+    ),
+    jobs: {},
+  };
+  if (!workforce) {
+    const other = await client.send(new ListWorkforcesCommand({ MaxResults: 1 })).catch((e) => {
+      throw awsError(e, "ListWorkforces");
+    });
+    live.otherWorkforce = other.Workforces?.[0]?.WorkforceName;
+  }
+  return live;
+}
+
+export async function describeWorkforce(
+  client: SageMakerClient,
+  name: string,
+): Promise<WorkforceLive | null> {
+  try {
+    const { Workforce } = await client.send(new DescribeWorkforceCommand({ WorkforceName: name }));
+    return Workforce ? workforceFromWire(Workforce) : null;
+  } catch (e) {
+    if (isNotFound(e, "No workforce")) return null;
+    throw awsError(e, "DescribeWorkforce");
+  }
+}
+
+async function listWorkteams(client: SageMakerClient): Promise<WorkteamLive[]> {
+  const teams: WorkteamLive[] = [];
+  try {
+    for await (const page of paginateListWorkteams({ client, pageSize: 100 }, { SortBy: "Name" })) {
+      teams.push(...(page.Workteams ?? []).map(workteamFromWire));
+    }
+  } catch (e) {
+    throw awsError(e, "ListWorkteams");
+  }
+  return teams;
+}
+
+/** In-progress labeling jobs (work still pending for humans) of each named workteam. */
+export async function readJobs(
+  client: SageMakerClient,
+  teams: WorkteamLive[],
+): Promise<Record<string, JobInProgress[]>> {
+  const entries = await Promise.all(
+    teams.map(async (team) => {
+      const jobs: JobInProgress[] = [];
+      try {
+        for await (const page of paginateListLabelingJobsForWorkteam(
+          { client, pageSize: 100 },
+          { WorkteamArn: team.arn },
+        )) {
+          for (const j of page.LabelingJobSummaryList ?? []) {
+            const pending = j.LabelCounters?.PendingHuman;
+            // Without counters, assume the job is still running: deleting its team cannot be undone.
+            if (pending === undefined || pending > 0)
+              jobs.push({
+                name: j.LabelingJobName ?? j.JobReferenceCode ?? "(unnamed)",
+                pendingHuman: pending ?? -1,
+              });
+          }
+        }
+      } catch (e) {
+        throw awsError(e, `ListLabelingJobsForWorkteam ${team.name}`);
+      }
+      return [team.name, jobs] as const;
+    }),
+  );
+  return Object.fromEntries(entries.filter(([, jobs]) => jobs.length > 0));
+}
+
+export function workforceFromWire(w: Workforce): WorkforceLive {
+  const o = w.OidcConfig;
+  const v = w.WorkforceVpcConfig;
+  return {
+    name: w.WorkforceName!,
+    arn: w.WorkforceArn!,
+    status: w.Status ?? "Active",
+    failureReason: w.FailureReason,
+    oidcConfig: o && {
+      clientId: o.ClientId!,
+      issuer: o.Issuer!,
+      authorizationEndpoint: o.AuthorizationEndpoint!,
+      tokenEndpoint: o.TokenEndpoint!,
+      userInfoEndpoint: o.UserInfoEndpoint!,
+      logoutEndpoint: o.LogoutEndpoint!,
+      jwksUri: o.JwksUri!,
+      scope: o.Scope,
+      authenticationRequestExtraParams: o.AuthenticationRequestExtraParams,
+    },
+    cognitoConfig: w.CognitoConfig && {
+      userPool: w.CognitoConfig.UserPool!,
+      clientId: w.CognitoConfig.ClientId!,
+    },
+    sourceIpConfig: { cidrs: w.SourceIpConfig?.Cidrs ?? [] },
+    workforceVpcConfig: v?.VpcId
+      ? { vpcId: v.VpcId, securityGroupIds: v.SecurityGroupIds ?? [], subnets: v.Subnets ?? [] }
+      : null,
+    ipAddressType: w.IpAddressType ?? "ipv4",
+    subDomain: w.SubDomain,
+  };
+}
+
+export function workteamFromWire(t: Workteam): WorkteamLive {
+  const team: WorkteamLive = {
+    name: t.WorkteamName!,
+    arn: t.WorkteamArn!,
+    workforceArn: t.WorkforceArn,
+    description: t.Description ?? "",
+    memberDefinitions: (t.MemberDefinitions ?? []).map(
+      (m): MemberDefinition =>
+        m.OidcMemberDefinition
+          ? { oidcMemberDefinition: { groups: m.OidcMemberDefinition.Groups ?? [] } }
+          : {
+              cognitoMemberDefinition: {
+                userPool: m.CognitoMemberDefinition?.UserPool ?? "",
+                userGroup: m.CognitoMemberDefinition?.UserGroup ?? "",
+                clientId: m.CognitoMemberDefinition?.ClientId ?? "",
+              },
+            },
+    ),
+  };
+  if (t.NotificationConfiguration?.NotificationTopicArn) {
+    team.notificationConfiguration = {
+      notificationTopicArn: t.NotificationConfiguration.NotificationTopicArn,
+    };
+  }
+  const iam = t.WorkerAccessConfiguration?.S3Presign?.IamPolicyConstraints;
+  if (iam) {
+    const constraints: Record<string, string> = {};
+    if (iam.SourceIp) constraints.sourceIp = iam.SourceIp;
+    if (iam.VpcSourceIp) constraints.vpcSourceIp = iam.VpcSourceIp;
+    team.workerAccessConfiguration = { s3Presign: { iamPolicyConstraints: constraints } };
+  }
+  return team;
+}

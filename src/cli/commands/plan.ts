@@ -1,0 +1,139 @@
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { savePlanFile } from "../../apply/planfile.ts";
+import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
+import { readJobs, readLive } from "../../aws/live.ts";
+import { fingerprint, type LiveSnapshot, snapshot } from "../../core/fingerprint.ts";
+import { plan, planOptions, workteamsToDelete } from "../../core/plan.ts";
+import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
+import { renderDiagnostic } from "../../render/diagnostics.ts";
+import { renderPlanJson } from "../../render/json.ts";
+import { renderPlanMarkdown } from "../../render/markdown.ts";
+import { renderPlanText } from "../../render/text.ts";
+import { hasErrors } from "../../spec/diagnostics.ts";
+import { loadSpecFile } from "../../spec/load.ts";
+import type { Spec } from "../../spec/schema.ts";
+import { resolveSecret } from "../../spec/secrets.ts";
+import { ExitCode, ReportedError } from "../errors.ts";
+import { colorsFor } from "../style.ts";
+
+export interface PlanFlags extends AwsOptions {
+  file: string;
+  allowWorkteamDeletion?: boolean;
+  rotateClientSecret?: boolean;
+  color?: boolean;
+}
+
+export interface Prepared {
+  spec: Spec;
+  specFile: string;
+  client: SageMakerClient;
+  live: LiveState;
+  options: PlanOptions;
+  plan: Plan;
+  snapshot: LiveSnapshot;
+  fingerprint: string;
+}
+
+/** Load and validate the spec, read the live state (read-only calls), and plan. */
+export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
+  const loaded = loadSpecFile(flags.file);
+  if (!loaded.spec || hasErrors(loaded.diagnostics)) {
+    const c = colorsFor(flags, process.stderr);
+    const lines = loaded.text.split(/\r?\n/);
+    for (const d of loaded.diagnostics)
+      process.stderr.write(`${renderDiagnostic(d, lines, c)}\n\n`);
+    process.stderr.write(
+      `${c.red("✗")} ${flags.file} is not valid; nothing was read or changed.\n`,
+    );
+    throw new ReportedError();
+  }
+  const spec = loaded.spec;
+  const client = sagemakerClient(flags, spec.region);
+  const region = await regionOf(client);
+  const live = await readLive(client, region, spec.workforce.name);
+  const options = planOptions(spec, flags);
+  let p = plan(spec, live, options);
+  const deleting = workteamsToDelete(p);
+  if (deleting.length > 0) {
+    live.jobs = await readJobs(
+      client,
+      live.workteams.filter((t) => deleting.includes(t.name)),
+    );
+    p = plan(spec, live, options);
+  }
+  for (const d of loaded.diagnostics) {
+    p.warnings.unshift({
+      message: `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ""}${d.message}`,
+      hint: d.hint,
+    });
+  }
+  const ref = spec.workforce.oidcConfig?.clientSecret;
+  if (p.sendsSecret && ref) {
+    try {
+      resolveSecret(ref, { env: process.env, specFile: flags.file });
+    } catch (e) {
+      p.blockers.push({
+        code: "secret-unavailable",
+        message: (e as Error).message,
+        hint: (e as { hint?: string }).hint,
+      });
+      p.steps = [];
+    }
+  }
+  const snap = snapshot(live);
+  return {
+    spec,
+    specFile: flags.file,
+    client,
+    live,
+    options,
+    plan: p,
+    snapshot: snap,
+    fingerprint: fingerprint(snap),
+  };
+}
+
+export interface PlanCommandOptions extends PlanFlags {
+  out?: string;
+  detailedExitcode?: boolean;
+  format: "text" | "json" | "markdown";
+}
+
+/** `wfplan plan`: read-only; exit 0 (no changes or changes), 2 with --detailed-exitcode and changes, 1 when blocked. */
+export async function planCommand(opts: PlanCommandOptions): Promise<number> {
+  const prepared = await preparePlan(opts);
+  const p = prepared.plan;
+  const out = process.stdout;
+  if (opts.format === "json") {
+    out.write(
+      renderPlanJson(p, {
+        fingerprint: prepared.fingerprint,
+        workforceExists: prepared.live.workforce !== null,
+        workforceStatus: prepared.live.workforce?.status,
+      }),
+    );
+  } else if (opts.format === "markdown") {
+    out.write(renderPlanMarkdown(p));
+  } else {
+    out.write(renderPlanText(p, colorsFor(opts, out)));
+  }
+  if (p.blockers.length > 0) return ExitCode.error;
+  if (opts.out) {
+    savePlanFile(opts.out, {
+      createdAt: new Date().toISOString(),
+      specFile: prepared.specFile,
+      spec: prepared.spec,
+      options: prepared.options,
+      region: p.region,
+      fingerprint: prepared.fingerprint,
+      snapshot: prepared.snapshot,
+      plan: p,
+    });
+    if (opts.format === "text")
+      out.write(
+        `\nSaved the plan to ${opts.out}; apply exactly it with: wfplan apply ${opts.out}\n`,
+      );
+  }
+  const changes = p.resources.length > 0;
+  return opts.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
+}

@@ -1,0 +1,76 @@
+/**
+ * What a plan was made from: a snapshot of the live workforce and workteams in comparable form, and
+ * its fingerprint. `apply PLANFILE` compares fingerprints and, when they differ, says what changed.
+ */
+import { createHash } from "node:crypto";
+import { fieldChanges, liveWorkforce, liveWorkteam } from "./normalize.ts";
+import type { LiveState } from "./types.ts";
+
+const ALL_WORKFORCE = {
+  oidcConfig: 1,
+  cognitoConfig: 1,
+  sourceIpConfig: 1,
+  workforceVpcConfig: 1,
+  ipAddressType: 1,
+};
+const ALL_WORKTEAM = {
+  description: 1,
+  memberDefinitions: 1,
+  notificationConfiguration: 1,
+  workerAccessConfiguration: 1,
+};
+
+export interface LiveSnapshot {
+  workforce: Record<string, unknown> | null;
+  workteams: Record<string, Record<string, unknown>>;
+}
+
+export function snapshot(live: LiveState): LiveSnapshot {
+  return {
+    workforce: live.workforce && {
+      name: live.workforce.name,
+      ...liveWorkforce(live.workforce, ALL_WORKFORCE),
+    },
+    workteams: Object.fromEntries(
+      [...live.workteams]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((t) => [t.name, liveWorkteam(t, ALL_WORKTEAM)]),
+    ),
+  };
+}
+
+export function fingerprint(s: LiveSnapshot): string {
+  return `sha256:${createHash("sha256").update(canonicalJson(s)).digest("hex")}`;
+}
+
+/** What differs between two snapshots, one line per field, in words. */
+export function snapshotDifferences(before: LiveSnapshot, after: LiveSnapshot): string[] {
+  const lines: string[] = [];
+  if (!before.workforce !== !after.workforce) {
+    lines.push(after.workforce ? "the workforce was created" : "the workforce was deleted");
+  } else if (before.workforce && after.workforce) {
+    for (const c of fieldChanges(before.workforce, after.workforce, "workforce"))
+      lines.push(`${c.path} changed`);
+  }
+  const names = new Set([...Object.keys(before.workteams), ...Object.keys(after.workteams)]);
+  for (const name of [...names].sort()) {
+    const a = before.workteams[name];
+    const b = after.workteams[name];
+    if (!a) lines.push(`workteam ${name} was created`);
+    else if (!b) lines.push(`workteam ${name} was deleted`);
+    else for (const c of fieldChanges(a, b, `workteams.${name}`)) lines.push(`${c.path} changed`);
+  }
+  return lines;
+}
+
+/** JSON with sorted keys, so equal values always hash the same. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v && typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v ?? null);
+}

@@ -1,0 +1,173 @@
+/**
+ * Spec and live state in one comparable form: lowerCamel keys, sets sorted, CIDRs canonical,
+ * optional parts present only when set, and only the fields the spec manages. Pure.
+ */
+import deepDiff from "deep-diff";
+import type { Spec, WorkteamSpec } from "../spec/schema.ts";
+import { canonicalCidr } from "./cidr.ts";
+import type {
+  Change,
+  MemberDefinition,
+  OidcConfigLive,
+  VpcConfig,
+  WorkforceLive,
+  WorkteamConfig,
+} from "./types.ts";
+
+export type Comparable = Record<string, unknown>;
+
+const sortedSet = (xs: readonly string[]) => [...new Set(xs)].sort();
+
+export function normalizeCidrs(cidrs: readonly string[]): string[] {
+  return sortedSet(cidrs.map(canonicalCidr));
+}
+
+export function normalizeVpc(vpc: VpcConfig | null): VpcConfig | null {
+  return (
+    vpc && {
+      vpcId: vpc.vpcId,
+      securityGroupIds: sortedSet(vpc.securityGroupIds),
+      subnets: sortedSet(vpc.subnets),
+    }
+  );
+}
+
+export function normalizeMembers(defs: readonly MemberDefinition[]): MemberDefinition[] {
+  const normalized = defs.map(
+    (d): MemberDefinition =>
+      "oidcMemberDefinition" in d
+        ? { oidcMemberDefinition: { groups: sortedSet(d.oidcMemberDefinition.groups) } }
+        : { cognitoMemberDefinition: { ...d.cognitoMemberDefinition } },
+  );
+  return normalized.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+/** The OIDC config as compared: everything but the secret; optional parts only when set. */
+export function visibleOidc(cfg: OidcConfigLive): OidcConfigLive {
+  const out: OidcConfigLive = {
+    clientId: cfg.clientId,
+    issuer: cfg.issuer,
+    authorizationEndpoint: cfg.authorizationEndpoint,
+    tokenEndpoint: cfg.tokenEndpoint,
+    userInfoEndpoint: cfg.userInfoEndpoint,
+    logoutEndpoint: cfg.logoutEndpoint,
+    jwksUri: cfg.jwksUri,
+  };
+  if (cfg.scope) out.scope = cfg.scope;
+  if (
+    cfg.authenticationRequestExtraParams &&
+    Object.keys(cfg.authenticationRequestExtraParams).length > 0
+  ) {
+    out.authenticationRequestExtraParams = { ...cfg.authenticationRequestExtraParams };
+  }
+  return out;
+}
+
+/** The workforce fields the spec manages, as it wants them. */
+export function desiredWorkforce(wf: Spec["workforce"]): Comparable {
+  const out: Comparable = {};
+  if (wf.oidcConfig) {
+    const { clientSecret, ...visible } = wf.oidcConfig;
+    out.oidcConfig = visibleOidc(visible);
+  }
+  if (wf.cognitoConfig) out.cognitoConfig = { ...wf.cognitoConfig };
+  if (wf.sourceIpConfig) out.sourceIpConfig = { cidrs: normalizeCidrs(wf.sourceIpConfig.cidrs) };
+  if (wf.workforceVpcConfig !== undefined)
+    out.workforceVpcConfig = normalizeVpc(wf.workforceVpcConfig);
+  if (wf.ipAddressType) out.ipAddressType = wf.ipAddressType;
+  return out;
+}
+
+/** The live workforce in the same form, restricted to the keys of `managed`. */
+export function liveWorkforce(wf: WorkforceLive, managed: Comparable): Comparable {
+  const all: Comparable = {
+    oidcConfig: wf.oidcConfig && visibleOidc(wf.oidcConfig),
+    cognitoConfig: wf.cognitoConfig && { ...wf.cognitoConfig },
+    sourceIpConfig: { cidrs: normalizeCidrs(wf.sourceIpConfig.cidrs) },
+    workforceVpcConfig: normalizeVpc(wf.workforceVpcConfig),
+    ipAddressType: wf.ipAddressType,
+  };
+  return pick(all, Object.keys(managed));
+}
+
+export function desiredWorkteam(team: WorkteamSpec): Comparable {
+  const out: Comparable = {
+    description: team.description,
+    memberDefinitions: normalizeMembers(team.memberDefinitions as MemberDefinition[]),
+  };
+  if (team.notificationConfiguration)
+    out.notificationConfiguration = { ...team.notificationConfiguration };
+  if (team.workerAccessConfiguration)
+    out.workerAccessConfiguration = structuredClone(team.workerAccessConfiguration);
+  return out;
+}
+
+export function liveWorkteam(team: WorkteamConfig, managed: Comparable): Comparable {
+  const all: Comparable = {
+    description: team.description,
+    memberDefinitions: normalizeMembers(team.memberDefinitions),
+    notificationConfiguration: team.notificationConfiguration,
+    workerAccessConfiguration: team.workerAccessConfiguration,
+  };
+  return pick(all, Object.keys(managed));
+}
+
+function pick(obj: Comparable, keys: string[]): Comparable {
+  const out: Comparable = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+/**
+ * Field-level changes from `before` to `after`, found with deep-diff. Lists are reported whole
+ * (a set of CIDRs, the member definitions), not element by element; `prefix` starts each path.
+ */
+export function fieldChanges(before: Comparable, after: Comparable, prefix: string): Change[] {
+  const byPath = new Map<string, Change>();
+  for (const d of deepDiff(before, after) ?? []) {
+    const path = (d.path ?? []) as (string | number)[];
+    // Stop at the first list: the whole list is the field.
+    const inList = (i: number) =>
+      Array.isArray(get(before, path.slice(0, i))) || Array.isArray(get(after, path.slice(0, i)));
+    const cut = path.findIndex((_, i) => inList(i));
+    const fieldPath = cut > 0 ? path.slice(0, cut) : path;
+    const key = [prefix, ...fieldPath].join(".");
+    if (byPath.has(key)) continue;
+    const b = get(before, fieldPath);
+    const a = get(after, fieldPath);
+    // null is "none" (a detached VPC), like an absent value.
+    const action = b == null ? "create" : a == null ? "delete" : "update";
+    if (action === "update") {
+      byPath.set(key, { path: key, action, before: b, after: a, sensitive: false });
+      continue;
+    }
+    // A section that appears or goes as a whole is shown field by field.
+    for (const [leaf, value] of leaves(action === "create" ? a : b, key)) {
+      byPath.set(leaf, {
+        path: leaf,
+        action,
+        before: action === "create" ? undefined : value,
+        after: action === "create" ? value : undefined,
+        sensitive: false,
+      });
+    }
+  }
+  return [...byPath.values()];
+}
+
+/** The leaf fields of a value (a list is one leaf), with their paths. */
+function leaves(value: unknown, path: string): [string, unknown][] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [[path, value]];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    leaves(v, `${path}.${k}`),
+  );
+}
+
+function get(obj: unknown, path: readonly (string | number)[]): unknown {
+  let node = obj;
+  for (const seg of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}

@@ -1,0 +1,148 @@
+/**
+ * The plan's vocabulary. Everything here is plain, serialisable data: the planner builds it from a
+ * spec and a live state, the renderers and the applier only read it.
+ */
+
+// ---------------------------------------------------------------- live state (what AWS says)
+
+export interface OidcConfigLive {
+  clientId: string;
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userInfoEndpoint: string;
+  logoutEndpoint: string;
+  jwksUri: string;
+  scope?: string;
+  authenticationRequestExtraParams?: Record<string, string>;
+}
+
+export interface VpcConfig {
+  vpcId: string;
+  securityGroupIds: string[];
+  subnets: string[];
+}
+
+export interface WorkforceLive {
+  name: string;
+  arn: string;
+  status: string;
+  failureReason?: string;
+  oidcConfig?: OidcConfigLive;
+  cognitoConfig?: { userPool: string; clientId: string };
+  sourceIpConfig: { cidrs: string[] };
+  workforceVpcConfig: VpcConfig | null;
+  ipAddressType: "ipv4" | "dualstack";
+  subDomain?: string;
+}
+
+export type MemberDefinition =
+  | { oidcMemberDefinition: { groups: string[] } }
+  | { cognitoMemberDefinition: { userPool: string; userGroup: string; clientId: string } };
+
+export interface WorkteamConfig {
+  description: string;
+  memberDefinitions: MemberDefinition[];
+  notificationConfiguration?: { notificationTopicArn?: string };
+  workerAccessConfiguration?: {
+    s3Presign?: { iamPolicyConstraints?: { sourceIp?: string; vpcSourceIp?: string } };
+  };
+}
+
+export interface WorkteamLive extends WorkteamConfig {
+  name: string;
+  arn: string;
+  workforceArn?: string;
+}
+
+/** A labeling job that still has work for humans: its workteam must not be deleted. */
+export interface JobInProgress {
+  name: string;
+  pendingHuman: number;
+}
+
+export interface LiveState {
+  region: string;
+  /** The workforce the spec names; null when it does not exist. */
+  workforce: WorkforceLive | null;
+  /** Another workforce that already holds the region (only read when the named one is missing). */
+  otherWorkforce?: string;
+  /** The workteams of the region (a region has one private workforce). */
+  workteams: WorkteamLive[];
+  /** In-progress labeling jobs by workteam name, read only for workteams the plan would delete. */
+  jobs: Record<string, JobInProgress[]>;
+}
+
+// ---------------------------------------------------------------- the plan
+
+export type Action = "create" | "update" | "delete" | "no-op";
+export type ResourceAction = Action | "recreate";
+
+export interface Change {
+  /** The spec path of the field, such as `workforce.sourceIpConfig.cidrs`. */
+  path: string;
+  action: Exclude<Action, "no-op">;
+  before?: unknown;
+  after?: unknown;
+  /** The value is secret: shown and saved only as "(sensitive)". */
+  sensitive: boolean;
+}
+
+export interface ResourcePlan {
+  type: "workforce" | "workteam";
+  name: string;
+  action: ResourceAction;
+  /** Why, in words, when the action is not obvious from the changes (recreate, restore, prune). */
+  reason?: string;
+  changes: Change[];
+}
+
+export type Step =
+  | { kind: "backup"; workteams: string[] }
+  | { kind: "delete-workteam"; name: string; reason: "oidc" | "prune" }
+  | { kind: "create-workforce"; sendsSecret: true }
+  | { kind: "update-workforce"; fields: string[]; sendsSecret: boolean }
+  | { kind: "wait-active" }
+  | { kind: "create-workteam"; name: string; source: "spec" | "backup" }
+  | { kind: "update-workteam"; name: string; fields: string[] }
+  | { kind: "verify" };
+
+export interface Blocker {
+  code:
+    | "oidc-change-needs-workteam-deletion"
+    | "workteam-in-use"
+    | "identity-provider-change"
+    | "cognito-config-change"
+    | "workforce-renamed"
+    | "too-many-workteams"
+    | "secret-unavailable";
+  message: string;
+  hint?: string;
+  workteams?: string[];
+}
+
+export interface Notice {
+  message: string;
+  hint?: string;
+}
+
+export interface PlanOptions {
+  allowWorkteamDeletion: boolean;
+  restoreWorkteams: boolean;
+  pruneWorkteams: boolean;
+  rotateClientSecret: boolean;
+}
+
+export interface Plan {
+  region: string;
+  workforceName: string;
+  resources: ResourcePlan[];
+  steps: Step[];
+  blockers: Blocker[];
+  warnings: Notice[];
+  /** What the spec leaves unmanaged, said once. */
+  unmanaged: string[];
+  /** Whether applying sends the OIDC client secret (so its reference must resolve). */
+  sendsSecret: boolean;
+  summary: { add: number; change: number; delete: number; recreate: number };
+}

@@ -1,0 +1,45 @@
+/**
+ * The plan as one versioned JSON document: a public contract (docs/plan-json.md). Secrets appear
+ * only as "(sensitive)". Bump formatVersion for any change that is not a pure addition.
+ */
+import type { Plan } from "../core/types.ts";
+import { hasChanges, stepLine, summaryLine } from "./describe.ts";
+
+export interface PlanMeta {
+  fingerprint: string;
+  workforceExists: boolean;
+  workforceStatus?: string;
+}
+
+export function planDocument(p: Plan, meta: PlanMeta) {
+  return {
+    formatVersion: 1,
+    target: { region: p.region, workforceName: p.workforceName },
+    live: meta,
+    changes: p.resources.flatMap((r) =>
+      r.changes.map((c) => ({
+        resource: { type: r.type, name: r.name, action: r.action },
+        path: c.path,
+        action: c.action,
+        before: c.sensitive ? (c.before === undefined ? undefined : "(sensitive)") : c.before,
+        after: c.sensitive ? "(sensitive)" : c.after,
+        sensitive: c.sensitive,
+      })),
+    ),
+    resources: p.resources.map(({ changes, ...r }) => r),
+    steps: p.steps.map((s, i) => ({ index: i + 1, ...s, description: stepLine(s) })),
+    blockers: p.blockers,
+    warnings: p.warnings,
+    unmanaged: p.unmanaged,
+    summary: {
+      ...p.summary,
+      hasChanges: hasChanges(p),
+      blocked: p.blockers.length > 0,
+      text: hasChanges(p) ? summaryLine(p) : "No changes.",
+    },
+  };
+}
+
+export function renderPlanJson(p: Plan, meta: PlanMeta): string {
+  return `${JSON.stringify(planDocument(p, meta), null, 2)}\n`;
+}

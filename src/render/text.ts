@@ -1,0 +1,73 @@
+/** The plan as plain text, Terraform-style: symbols plus words, so it reads without colour. Pure. */
+import type { Colors } from "picocolors/types.js";
+import type { Plan, ResourcePlan } from "../core/types.ts";
+import {
+  changeLine,
+  hasChanges,
+  resourceTitle,
+  SYMBOL,
+  stepLine,
+  summaryLine,
+  unmanagedLine,
+} from "./describe.ts";
+
+export function renderPlanText(p: Plan, c: Colors): string {
+  const out: string[] = [`wfplan plan for workforce "${p.workforceName}" in ${p.region}`, ""];
+  if (p.blockers.length > 0) {
+    out.push(
+      c.bold(
+        c.red(
+          `Blocked: this plan cannot be applied (${p.blockers.length} blocker${p.blockers.length > 1 ? "s" : ""}).`,
+        ),
+      ),
+    );
+    for (const b of p.blockers) {
+      out.push(`  ${c.red("✗")} ${b.message}`);
+      if (b.hint) out.push(`    ${c.dim("hint:")} ${b.hint}`);
+    }
+    out.push("");
+  }
+  if (p.warnings.length > 0) {
+    out.push(c.bold(c.yellow("Warnings:")));
+    for (const w of p.warnings) {
+      out.push(`  ${c.yellow("!")} ${w.message}`);
+      if (w.hint) out.push(`    ${c.dim("hint:")} ${w.hint}`);
+    }
+    out.push("");
+  }
+  if (!hasChanges(p)) {
+    out.push(c.green("No changes. The live workforce matches the spec."));
+  } else {
+    out.push("wfplan will:", "");
+    for (const r of p.resources) out.push(...resourceLines(r, c), "");
+    if (p.steps.length > 0) {
+      out.push(c.bold("Steps, in order:"));
+      p.steps.forEach((s, i) => {
+        out.push(`  ${String(i + 1).padStart(2)}. ${stepLine(s)}`);
+      });
+      out.push("");
+    }
+    out.push(c.bold(summaryLine(p)));
+  }
+  const unmanaged = unmanagedLine(p);
+  if (unmanaged) out.push("", c.dim(unmanaged));
+  return `${out.join("\n")}\n`;
+}
+
+const paint = (action: string, c: Colors) =>
+  action === "create"
+    ? c.green
+    : action === "delete"
+      ? c.red
+      : action === "recreate"
+        ? c.magenta
+        : c.yellow;
+
+function resourceLines(r: ResourcePlan, c: Colors): string[] {
+  const color = paint(r.action, c);
+  const lines = [`  ${color(SYMBOL[r.action])} ${c.bold(resourceTitle(r))}`];
+  if (r.reason) lines.push(`      ${c.dim(r.reason)}`);
+  for (const ch of r.changes)
+    lines.push(`      ${paint(ch.action, c)(SYMBOL[ch.action])} ${changeLine(ch)}`);
+  return lines;
+}

@@ -1,0 +1,540 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { plan, planOptions } from "../../src/core/plan.ts";
+import type {
+  LiveState,
+  Plan,
+  PlanOptions,
+  WorkforceLive,
+  WorkteamLive,
+} from "../../src/core/types.ts";
+import { loadSpecText } from "../../src/spec/load.ts";
+import type { Spec } from "../../src/spec/schema.ts";
+import { oidcConfig, type Raw, spec as rawSpec, workteam, yaml } from "../builders.ts";
+
+/** A validated spec from the raw builders (so every test spec is one a user could write). */
+function spec(overrides: Parameters<typeof rawSpec>[0] = {}): Spec {
+  const r = loadSpecText(yaml(rawSpec(overrides)), "t.yaml");
+  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
+  return r.spec;
+}
+
+const ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
+
+function liveWorkforce(overrides: Partial<WorkforceLive> = {}): WorkforceLive {
+  const { clientSecret, ...oidc } = oidcConfig() as Record<string, string>;
+  return {
+    name: "labelers",
+    arn: ARN,
+    status: "Active",
+    oidcConfig: oidc as unknown as WorkforceLive["oidcConfig"],
+    sourceIpConfig: { cidrs: [] },
+    workforceVpcConfig: null,
+    ipAddressType: "ipv4",
+    ...overrides,
+  };
+}
+
+function liveTeam(name: string, overrides: Partial<WorkteamLive> = {}): WorkteamLive {
+  return {
+    name,
+    arn: `arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/${name}`,
+    workforceArn: ARN,
+    description: "Image annotators",
+    memberDefinitions: [{ oidcMemberDefinition: { groups: [name] } }],
+    ...overrides,
+  };
+}
+
+function live(overrides: Partial<LiveState> = {}): LiveState {
+  return { region: "us-east-1", workforce: liveWorkforce(), workteams: [], jobs: {}, ...overrides };
+}
+
+const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({
+  allowWorkteamDeletion: false,
+  restoreWorkteams: true,
+  pruneWorkteams: false,
+  rotateClientSecret: false,
+  ...o,
+});
+
+const kinds = (p: Plan) => p.steps.map((s) => ("name" in s ? `${s.kind}:${s.name}` : s.kind));
+const paths = (p: Plan) =>
+  p.resources.flatMap((r) => r.changes.map((c) => `${c.action} ${c.path}`));
+const codes = (p: Plan) => p.blockers.map((b) => b.code);
+
+describe("no changes", () => {
+  it.each<[string, Spec, LiveState]>([
+    ["a matching workforce", spec(), live()],
+    [
+      "CIDRs in another order, case and zero form",
+      spec({ workforce: { sourceIpConfig: { cidrs: ["2001:DB8:0::/32", "10.0.0.0/16"] } } }),
+      live({
+        workforce: liveWorkforce({ sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] } }),
+      }),
+    ],
+    [
+      "security groups and subnets in another order",
+      spec({
+        workforce: {
+          workforceVpcConfig: {
+            vpcId: "vpc-1",
+            securityGroupIds: ["sg-2", "sg-1"],
+            subnets: ["subnet-b", "subnet-a"],
+          },
+        },
+      }),
+      live({
+        workforce: liveWorkforce({
+          workforceVpcConfig: {
+            vpcId: "vpc-1",
+            securityGroupIds: ["sg-1", "sg-2"],
+            subnets: ["subnet-a", "subnet-b"],
+          },
+        }),
+      }),
+    ],
+    [
+      "groups in another order",
+      spec({
+        workteams: [
+          workteam({ memberDefinitions: [{ oidcMemberDefinition: { groups: ["b", "a"] } }] }),
+        ],
+      }),
+      live({
+        workteams: [
+          liveTeam("annotators", {
+            memberDefinitions: [{ oidcMemberDefinition: { groups: ["a", "b"] } }],
+          }),
+        ],
+      }),
+    ],
+    [
+      "unmanaged sections that differ live",
+      spec(),
+      live({
+        workforce: liveWorkforce({
+          sourceIpConfig: { cidrs: ["1.2.3.0/24"] },
+          ipAddressType: "dualstack",
+          workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] },
+        }),
+        workteams: [liveTeam("x")],
+      }),
+    ],
+    [
+      "a workteam field the spec leaves out",
+      spec({ workteams: [workteam()] }),
+      live({
+        workteams: [
+          liveTeam("annotators", {
+            notificationConfiguration: {
+              notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+            },
+          }),
+        ],
+      }),
+    ],
+    ["tags, which are sent at creation only", spec({ workforce: { tags: { a: "b" } } }), live()],
+  ])("%s", (_name, s, l) => {
+    const p = plan(s, l, opts());
+    expect(p.resources).toEqual([]);
+    expect(p.steps).toEqual([]);
+    expect(p.blockers).toEqual([]);
+    expect(p.sendsSecret).toBe(false);
+  });
+
+  it("says once what the spec leaves unmanaged", () => {
+    const p = plan(spec(), live(), opts());
+    expect(p.unmanaged).toEqual([
+      "workforce.sourceIpConfig",
+      "workforce.workforceVpcConfig",
+      "workforce.ipAddressType",
+      "workteams",
+    ]);
+  });
+});
+
+describe("workforce fields", () => {
+  it.each<[string, Raw, Partial<WorkforceLive>, string[]]>([
+    [
+      "add a CIDR",
+      { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } },
+      {},
+      ["update workforce.sourceIpConfig.cidrs"],
+    ],
+    [
+      "clear the CIDRs with []",
+      { sourceIpConfig: { cidrs: [] } },
+      { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } },
+      ["update workforce.sourceIpConfig.cidrs"],
+    ],
+    [
+      "attach a VPC",
+      { workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] } },
+      {},
+      [
+        "create workforce.workforceVpcConfig.vpcId",
+        "create workforce.workforceVpcConfig.securityGroupIds",
+        "create workforce.workforceVpcConfig.subnets",
+      ],
+    ],
+    [
+      "detach the VPC with null",
+      { workforceVpcConfig: null },
+      { workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] } },
+      [
+        "delete workforce.workforceVpcConfig.vpcId",
+        "delete workforce.workforceVpcConfig.securityGroupIds",
+        "delete workforce.workforceVpcConfig.subnets",
+      ],
+    ],
+    [
+      "change a subnet",
+      { workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-2"] } },
+      { workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] } },
+      ["update workforce.workforceVpcConfig.subnets"],
+    ],
+    ["go dualstack", { ipAddressType: "dualstack" }, {}, ["update workforce.ipAddressType"]],
+  ])("%s", (_name, workforce, liveOverrides, expected) => {
+    const p = plan(spec({ workforce }), live({ workforce: liveWorkforce(liveOverrides) }), opts());
+    expect(paths(p)).toEqual(expected);
+    expect(kinds(p)).toEqual(["update-workforce", "wait-active", "verify"]);
+    expect(p.sendsSecret).toBe(false);
+    expect(p.summary).toEqual({ add: 0, change: 1, delete: 0, recreate: 0 });
+  });
+
+  it("shows before and after of a changed field", () => {
+    const p = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: ["10.0.0.0/16", "10.1.0.0/16"] } } }),
+      live({ workforce: liveWorkforce({ sourceIpConfig: { cidrs: ["10.0.0.0/16"] } }) }),
+      opts(),
+    );
+    expect(p.resources[0]!.changes[0]).toEqual({
+      path: "workforce.sourceIpConfig.cidrs",
+      action: "update",
+      before: ["10.0.0.0/16"],
+      after: ["10.0.0.0/16", "10.1.0.0/16"],
+      sensitive: false,
+    });
+    expect(p.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["sourceIpConfig"],
+      sendsSecret: false,
+    });
+  });
+});
+
+describe("OIDC changes", () => {
+  const newIssuer = spec({
+    workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+  });
+
+  it("sends the whole OIDC config with the secret, which shows only as sensitive", () => {
+    const p = plan(newIssuer, live(), opts());
+    expect(paths(p)).toEqual([
+      "update workforce.oidcConfig.issuer",
+      "update workforce.oidcConfig.clientSecret",
+    ]);
+    const secret = p.resources[0]!.changes[1]!;
+    expect(secret).toMatchObject({ sensitive: true, before: "(sensitive)" });
+    expect(secret.after).toBe("(sensitive) from ${env:WFPLAN_OIDC_CLIENT_SECRET}");
+    expect(p.sendsSecret).toBe(true);
+    expect(p.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["oidcConfig"],
+      sendsSecret: true,
+    });
+  });
+
+  it("treats a removed optional field (scope) as a change", () => {
+    const p = plan(
+      spec(),
+      live({
+        workforce: liveWorkforce({
+          oidcConfig: { ...liveWorkforce().oidcConfig!, scope: "openid" },
+        }),
+      }),
+      opts(),
+    );
+    expect(paths(p)).toEqual([
+      "delete workforce.oidcConfig.scope",
+      "update workforce.oidcConfig.clientSecret",
+    ]);
+  });
+
+  it("rotates the secret when asked, even with nothing else to change", () => {
+    const p = plan(spec(), live(), opts({ rotateClientSecret: true }));
+    expect(paths(p)).toEqual(["update workforce.oidcConfig.clientSecret"]);
+    expect(p.resources[0]!.reason).toBe("rotate the OIDC client secret");
+    expect(p.sendsSecret).toBe(true);
+  });
+
+  it("is blocked by workteams unless deletion is allowed, and names them", () => {
+    const l = live({ workteams: [liveTeam("annotators"), liveTeam("reviewers")] });
+    const p = plan(newIssuer, l, opts());
+    expect(codes(p)).toEqual(["oidc-change-needs-workteam-deletion"]);
+    expect(p.blockers[0]!.workteams).toEqual(["annotators", "reviewers"]);
+    expect(p.blockers[0]!.message).toContain("annotators, reviewers");
+    expect(p.blockers[0]!.hint).toContain("--allow-workteam-deletion");
+    expect(p.steps).toEqual([]);
+  });
+
+  it("backs up, deletes, updates, waits, restores and verifies, in that order, when allowed", () => {
+    const l = live({ workteams: [liveTeam("annotators"), liveTeam("reviewers")] });
+    const p = plan(newIssuer, l, opts({ allowWorkteamDeletion: true }));
+    expect(p.blockers).toEqual([]);
+    expect(p.steps[0]).toEqual({ kind: "backup", workteams: ["annotators", "reviewers"] });
+    expect(kinds(p)).toEqual([
+      "backup",
+      "delete-workteam:annotators",
+      "delete-workteam:reviewers",
+      "update-workforce",
+      "wait-active",
+      "create-workteam:annotators",
+      "create-workteam:reviewers",
+      "verify",
+    ]);
+    expect(p.resources.filter((r) => r.type === "workteam").map((r) => [r.name, r.action])).toEqual(
+      [
+        ["annotators", "recreate"],
+        ["reviewers", "recreate"],
+      ],
+    );
+    expect(p.summary).toEqual({ add: 0, change: 1, delete: 0, recreate: 2 });
+  });
+
+  it("recreates declared teams from the spec (with their changes) and others from the backup", () => {
+    const s = spec({
+      workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+      workteams: [workteam({ description: "new text" })],
+    });
+    const p = plan(
+      s,
+      live({ workteams: [liveTeam("annotators"), liveTeam("legacy")] }),
+      opts({ allowWorkteamDeletion: true }),
+    );
+    expect(p.steps.filter((x) => x.kind === "create-workteam")).toEqual([
+      { kind: "create-workteam", name: "annotators", source: "spec" },
+      { kind: "create-workteam", name: "legacy", source: "backup" },
+    ]);
+    expect(paths(p)).toContain("update workteams.annotators.description");
+  });
+
+  it("does not restore undeclared teams when restoreWorkteams is off", () => {
+    const p = plan(
+      newIssuer,
+      live({ workteams: [liveTeam("legacy")] }),
+      opts({ allowWorkteamDeletion: true, restoreWorkteams: false }),
+    );
+    expect(p.resources[1]).toMatchObject({ name: "legacy", action: "delete" });
+    expect(kinds(p)).not.toContain("create-workteam:legacy");
+    expect(p.summary.delete).toBe(1);
+  });
+
+  it("is blocked by a workteam with an in-progress labeling job, even when deletion is allowed", () => {
+    const l = live({
+      workteams: [liveTeam("annotators")],
+      jobs: { annotators: [{ name: "job-1", pendingHuman: 4 }] },
+    });
+    const p = plan(newIssuer, l, opts({ allowWorkteamDeletion: true }));
+    expect(codes(p)).toEqual(["workteam-in-use"]);
+    expect(p.blockers[0]!.message).toContain("job-1");
+    expect(p.steps).toEqual([]);
+  });
+});
+
+describe("impossible changes are blockers that explain why", () => {
+  const cognito = { userPool: "us-east-1_AbC", clientId: "c1" };
+  it.each<[string, Spec, LiveState, string]>([
+    [
+      "Cognito → OIDC",
+      spec(),
+      live({ workforce: liveWorkforce({ oidcConfig: undefined, cognitoConfig: cognito }) }),
+      "identity-provider-change",
+    ],
+    [
+      "OIDC → Cognito",
+      spec({ workforce: { oidcConfig: undefined, cognitoConfig: cognito } }),
+      live(),
+      "identity-provider-change",
+    ],
+    [
+      "a changed cognitoConfig",
+      spec({ workforce: { oidcConfig: undefined, cognitoConfig: { ...cognito, clientId: "c2" } } }),
+      live({ workforce: liveWorkforce({ oidcConfig: undefined, cognitoConfig: cognito }) }),
+      "cognito-config-change",
+    ],
+    [
+      "a renamed workforce",
+      spec(),
+      live({ workforce: null, otherWorkforce: "old-name" }),
+      "workforce-renamed",
+    ],
+    [
+      "more than 25 workteams",
+      spec({ workteams: Array.from({ length: 5 }, (_, i) => workteam({ name: `new${i}` })) }),
+      live({ workteams: Array.from({ length: 21 }, (_, i) => liveTeam(`t${i}`)) }),
+      "too-many-workteams",
+    ],
+  ])("%s", (_name, s, l, code) => {
+    const p = plan(s, l, opts());
+    expect(codes(p)).toEqual([code]);
+    expect(p.blockers[0]!.hint).toBeTruthy();
+    expect(p.steps).toEqual([]);
+  });
+});
+
+describe("a missing workforce", () => {
+  it("is created with everything the spec says, then its workteams", () => {
+    const p = plan(
+      spec({ workforce: { tags: { team: "ml" } }, workteams: [workteam()] }),
+      live({ workforce: null }),
+      opts(),
+    );
+    expect(kinds(p)).toEqual([
+      "create-workforce",
+      "wait-active",
+      "create-workteam:annotators",
+      "verify",
+    ]);
+    expect(paths(p)).toContain("create workforce.tags.team");
+    expect(paths(p)).toContain("create workforce.oidcConfig.clientSecret");
+    expect(p.sendsSecret).toBe(true);
+    expect(p.summary).toEqual({ add: 2, change: 0, delete: 0, recreate: 0 });
+  });
+});
+
+describe("workteams", () => {
+  it("creates declared teams that are missing and updates those that differ", () => {
+    const s = spec({ workteams: [workteam(), workteam({ name: "new", description: "New" })] });
+    const p = plan(
+      s,
+      live({ workteams: [liveTeam("annotators", { description: "Old" })] }),
+      opts(),
+    );
+    expect(kinds(p)).toEqual(["update-workteam:annotators", "create-workteam:new", "verify"]);
+    expect(p.steps[0]).toEqual({
+      kind: "update-workteam",
+      name: "annotators",
+      fields: ["description"],
+    });
+  });
+
+  it("leaves undeclared teams alone (said once) unless pruning, which backs them up first", () => {
+    const s = spec({ workteams: [workteam()] });
+    const l = live({ workteams: [liveTeam("annotators"), liveTeam("old")] });
+    expect(plan(s, l, opts()).steps).toEqual([]);
+    expect(plan(s, l, opts()).unmanaged.at(-1)).toContain("old");
+    const pruned = plan(s, l, opts({ pruneWorkteams: true }));
+    expect(kinds(pruned)).toEqual(["backup", "delete-workteam:old", "verify"]);
+    expect(pruned.steps[0]).toEqual({ kind: "backup", workteams: ["old"] });
+    expect(pruned.summary.delete).toBe(1);
+  });
+
+  it("never prunes when the spec does not manage workteams", () => {
+    const p = plan(spec(), live({ workteams: [liveTeam("old")] }), opts({ pruneWorkteams: true }));
+    expect(p.steps).toEqual([]);
+  });
+});
+
+describe("options", () => {
+  it("come from the policy, and flags can only add permission", () => {
+    const s = spec({
+      policy: { allowWorkteamDeletion: false, restoreWorkteams: false, pruneWorkteams: true },
+    });
+    expect(planOptions(s)).toEqual({
+      allowWorkteamDeletion: false,
+      restoreWorkteams: false,
+      pruneWorkteams: true,
+      rotateClientSecret: false,
+    });
+    expect(planOptions(s, { allowWorkteamDeletion: true, rotateClientSecret: true })).toMatchObject(
+      { allowWorkteamDeletion: true, rotateClientSecret: true },
+    );
+    expect(planOptions(spec())).toEqual({
+      allowWorkteamDeletion: false,
+      restoreWorkteams: true,
+      pruneWorkteams: false,
+      rotateClientSecret: false,
+    });
+  });
+});
+
+describe("the planner (property)", () => {
+  const cidr = fc.oneof(
+    fc.constant("10.0.0.0/16"),
+    fc.constant("10.1.0.0/16"),
+    fc.constant("2001:db8::/32"),
+    fc.constant("192.168.0.0/24"),
+  );
+  const teamName = fc.constantFrom("a", "b", "c", "d");
+  const arbitraryLive = fc.record({
+    exists: fc.boolean(),
+    cidrs: fc.uniqueArray(cidr, { maxLength: 4 }),
+    issuer: fc.constantFrom("https://idp.example.com", "https://other.example.com"),
+    teams: fc.uniqueArray(teamName, { maxLength: 4 }),
+    busy: fc.uniqueArray(teamName, { maxLength: 2 }),
+  });
+  const arbitrarySpec = fc.record({
+    cidrs: fc.option(fc.uniqueArray(cidr, { maxLength: 4 }), { nil: undefined }),
+    issuer: fc.constantFrom("https://idp.example.com", "https://other.example.com"),
+    teams: fc.option(fc.uniqueArray(teamName, { maxLength: 4 }), { nil: undefined }),
+  });
+  const arbitraryOptions = fc.record({
+    allowWorkteamDeletion: fc.boolean(),
+    restoreWorkteams: fc.boolean(),
+    pruneWorkteams: fc.boolean(),
+    rotateClientSecret: fc.boolean(),
+  });
+
+  it("never throws, and every plan is either blocked or ordered safely", () => {
+    fc.assert(
+      fc.property(arbitrarySpec, arbitraryLive, arbitraryOptions, (s, l, o) => {
+        const theSpec = spec({
+          workforce: {
+            oidcConfig: oidcConfig({ issuer: s.issuer }),
+            ...(s.cidrs ? { sourceIpConfig: { cidrs: s.cidrs } } : {}),
+          },
+          ...(s.teams ? { workteams: s.teams.map((name) => workteam({ name })) } : {}),
+        });
+        const theLive = live({
+          workforce: l.exists
+            ? liveWorkforce({
+                sourceIpConfig: { cidrs: l.cidrs },
+                oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: l.issuer },
+              })
+            : null,
+          workteams: l.exists ? l.teams.map((t) => liveTeam(t)) : [],
+          jobs: Object.fromEntries(l.busy.map((t) => [t, [{ name: `job-${t}`, pendingHuman: 1 }]])),
+        });
+        const p = plan(theSpec, theLive, o);
+        if (p.blockers.length > 0) {
+          expect(p.steps).toEqual([]);
+          return;
+        }
+        const at = (k: string) => p.steps.findIndex((x) => x.kind === k);
+        const deletes = p.steps.filter((x) => x.kind === "delete-workteam");
+        // Nothing is deleted without a backup step before it that names it.
+        for (const d of deletes) {
+          expect(at("backup")).toBeGreaterThanOrEqual(0);
+          expect(at("backup")).toBeLessThan(p.steps.indexOf(d));
+          expect((p.steps[at("backup")] as { workteams: string[] }).workteams).toContain(
+            (d as { name: string }).name,
+          );
+        }
+        // No team with an in-progress job is ever deleted.
+        for (const d of deletes) expect(l.busy).not.toContain((d as { name: string }).name);
+        // The workforce is updated only after the teams blocking it are gone, and teams come back after the wait.
+        if (at("update-workforce") >= 0) {
+          for (const d of deletes.filter((x) => (x as { reason: string }).reason === "oidc"))
+            expect(p.steps.indexOf(d)).toBeLessThan(at("update-workforce"));
+          expect(at("wait-active")).toBe(at("update-workforce") + 1);
+        }
+        if (p.steps.length > 0) expect(p.steps.at(-1)!.kind).toBe("verify");
+        // A secret is never in the plan.
+        expect(JSON.stringify(p)).not.toMatch(/s3cr3t/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
