@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { jsonSchema } from "../spec/schema.ts";
+import { applyCommand } from "./commands/apply.ts";
 import { emulator } from "./commands/emulator.ts";
 import { importCommand } from "./commands/import.ts";
 import { planCommand } from "./commands/plan.ts";
@@ -73,6 +74,39 @@ function program(): Command {
     ),
   ).action(async (opts) => {
     process.exitCode = await planCommand({ ...opts, ...cli.opts() });
+  });
+
+  aws(
+    intent(
+      cli
+        .command("apply")
+        .description("plan, confirm, and make the live workforce match the spec, in a safe order")
+        .argument(
+          "[PLANFILE]",
+          "apply exactly this saved plan (refused if the live state changed since)",
+        )
+        .option("-f, --file <FILE>", "the spec file", DEFAULT_SPEC)
+        .option("--auto-approve", "do not ask for confirmation")
+        .option(
+          "--timeout <DURATION>",
+          "how long to wait for the workforce to become Active (default: policy.waitTimeout, else 15m)",
+        )
+        .addOption(
+          new Option("--format <FORMAT>", "output format")
+            .choices(["text", "json"])
+            .default("text"),
+        ),
+    ),
+  ).action(async (planFile: string | undefined, opts, cmd: Command) => {
+    if (planFile && cmd.getOptionValueSource("file") === "cli") {
+      throw new UserError("give either -f FILE or a PLANFILE, not both");
+    }
+    if (opts.format === "json" && !opts.autoApprove && !planFile) {
+      throw new UserError("--format json cannot ask for confirmation", {
+        hint: "add --auto-approve, or apply a saved plan file",
+      });
+    }
+    process.exitCode = await applyCommand({ ...opts, ...cli.opts(), planFile });
   });
 
   aws(

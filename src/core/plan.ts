@@ -181,6 +181,17 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
       }
     }
   }
+  for (const teamName of live.restorable ?? []) {
+    if (liveTeams.has(teamName) || declared.has(teamName) || !options.restoreWorkteams) continue;
+    teamResources.push({
+      type: "workteam",
+      name: teamName,
+      action: "create",
+      reason: "restore from the backup of an earlier apply that did not finish",
+      changes: [],
+    });
+    teamSteps.push({ kind: "create-workteam", name: teamName, source: "backup" });
+  }
   for (const [teamName, teamSpec] of declared) {
     if (liveTeams.has(teamName)) continue;
     const changes = fieldChanges(

@@ -71,6 +71,8 @@ export interface LiveState {
   workteams: WorkteamLive[];
   /** In-progress labeling jobs by workteam name, read only for workteams the plan would delete. */
   jobs: Record<string, JobInProgress[]>;
+  /** Workteams an earlier, unfinished apply deleted and backed up (restored when the policy says so). */
+  restorable?: string[];
 }
 
 // ---------------------------------------------------------------- the plan

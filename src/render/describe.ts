@@ -86,6 +86,11 @@ export function summaryLine(p: Plan): string {
   return `Plan: ${add} to add, ${change} to change, ${del} to delete${recreate ? `, ${recreate} to recreate` : ""}.`;
 }
 
+export function appliedLine(p: Plan): string {
+  const { add, change, delete: del, recreate } = p.summary;
+  return `${add} added, ${change} changed, ${del} deleted${recreate ? `, ${recreate} recreated` : ""}.`;
+}
+
 export const hasChanges = (p: Plan) => p.resources.length > 0;
 
 export function unmanagedLine(p: Plan): string | undefined {

@@ -1,4 +1,5 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { BACKUP_DIR, type Backup, newestOpenBackup } from "../../apply/backup.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
 import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
 import { readJobs, readLive } from "../../aws/live.ts";
@@ -18,6 +19,8 @@ import { colorsFor } from "../style.ts";
 
 export interface PlanFlags extends AwsOptions {
   file: string;
+  /** Where backups live (.wfplan/backups); an open one there means workteams wait to be restored. */
+  backupDir?: string;
   allowWorkteamDeletion?: boolean;
   rotateClientSecret?: boolean;
   color?: boolean;
@@ -32,6 +35,7 @@ export interface Prepared {
   plan: Plan;
   snapshot: LiveSnapshot;
   fingerprint: string;
+  openBackup?: { file: string; backup: Backup };
 }
 
 /** Load and validate the spec, read the live state (read-only calls), and plan. */
@@ -51,6 +55,13 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
   const client = sagemakerClient(flags, spec.region);
   const region = await regionOf(client);
   const live = await readLive(client, region, spec.workforce.name);
+  const open = newestOpenBackup(flags.backupDir ?? BACKUP_DIR, spec.workforce.name, region);
+  if (open) {
+    const liveNames = new Set(live.workteams.map((t) => t.name));
+    live.restorable = open.backup.workteams
+      .map((t) => t.workteam.WorkteamName!)
+      .filter((n) => !liveNames.has(n));
+  }
   const options = planOptions(spec, flags);
   let p = plan(spec, live, options);
   const deleting = workteamsToDelete(p);

@@ -1,0 +1,293 @@
+/**
+ * Running a plan's steps, in order, through the SDK. The executor never prints: it reports typed
+ * events, and the caller (plain text, JSON, or the Ink UI) decides how to show them.
+ *
+ * Safety: the backup is written and synced before the first delete; a workteam with an
+ * in-progress labeling job is never deleted; an interrupt stops between steps; every failure
+ * leaves a state that running apply again finishes (it restores from the newest open backup).
+ */
+import {
+  ConflictException,
+  CreateWorkforceCommand,
+  CreateWorkteamCommand,
+  DeleteWorkteamCommand,
+  DescribeWorkteamCommand,
+  ListTagsCommand,
+  type SageMakerClient,
+  UpdateWorkforceCommand,
+  UpdateWorkteamCommand,
+} from "@aws-sdk/client-sagemaker";
+import { awsError } from "../aws/errors.ts";
+import { describeWorkforce, readJobs, readLive } from "../aws/live.ts";
+import {
+  createWorkforceRequest,
+  createWorkteamRequest,
+  restoreWorkteamRequest,
+  updateWorkforceRequest,
+  updateWorkteamRequest,
+} from "../aws/requests.ts";
+import { InterruptedError, UserError } from "../cli/errors.ts";
+import { plan as makePlan } from "../core/plan.ts";
+import type { Plan, PlanOptions, Step } from "../core/types.ts";
+import type { Spec } from "../spec/schema.ts";
+import { type BackedUpWorkteam, type Backup, backupPath, writeBackup } from "./backup.ts";
+
+export type ApplyEvent =
+  | { type: "step-start"; index: number; total: number; step: Step }
+  | { type: "step-done"; index: number; total: number; step: Step; ms: number; note?: string }
+  | { type: "step-failed"; index: number; total: number; step: Step; ms: number; error: string }
+  | { type: "waiting"; status: string; elapsedMs: number }
+  | { type: "retry"; message: string };
+
+export interface ApplyContext {
+  client: SageMakerClient;
+  spec: Spec;
+  plan: Plan;
+  options: PlanOptions;
+  region: string;
+  /** Resolves the OIDC client secret when a step must send it (and only then). */
+  secret: () => string | undefined;
+  waitTimeoutMs: number;
+  backupDir: string;
+  /** Workteams of an earlier open backup, for steps that restore them. */
+  restoreFrom?: { file: string; backup: Backup };
+  /** Set by the first Ctrl-C / SIGTERM: stop before the next step. */
+  interrupted: () => boolean;
+  onEvent: (e: ApplyEvent) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ApplyResult {
+  completed: Step[];
+  backupFile?: string;
+  /** Differences a fresh plan still finds after the apply (empty when verified). */
+  remaining: string[];
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** First poll after 250 ms, then ×1.5 up to 5 s: a short update is noticed quickly, a long one is not hammered. */
+export function pollDelays(): () => number {
+  let next = 250;
+  return () => {
+    const d = next;
+    next = Math.min(5000, Math.round(next * 1.5));
+    return d;
+  };
+}
+
+export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
+  const now = ctx.now ?? Date.now;
+  const sleep = ctx.sleep ?? defaultSleep;
+  const steps = ctx.plan.steps;
+  const completed: Step[] = [];
+  const saved = new Map<string, BackedUpWorkteam>(
+    (ctx.restoreFrom?.backup.workteams ?? []).map((t) => [t.workteam.WorkteamName!, t]),
+  );
+  let backupFile: string | undefined;
+  let remaining: string[] = [];
+  const wfName = ctx.spec.workforce.name;
+
+  const send = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    // Throttling and 5xx are the SDK's to retry; a ConflictException means the workforce is still
+    // Updating: wait for it and try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        if (e instanceof ConflictException && attempt < 5) {
+          ctx.onEvent({
+            type: "retry",
+            message: `${what}: the workforce is busy (${e.message}); waiting`,
+          });
+          await waitActive();
+          continue;
+        }
+        throw awsError(e, what);
+      }
+    }
+  };
+
+  const waitActive = async (): Promise<void> => {
+    const start = now();
+    const delay = pollDelays();
+    for (;;) {
+      const wf = await describeWorkforce(ctx.client, wfName);
+      const status = wf?.status ?? "missing";
+      if (status === "Active") return;
+      if (status === "Failed") {
+        throw new UserError(
+          `the workforce update failed: ${wf?.failureReason ?? "no reason given"}`,
+          {
+            hint: "fix the cause, then run wfplan apply again: it sends the configuration again and restores the workteams from the backup",
+          },
+        );
+      }
+      if (status === "missing")
+        throw new UserError(`workforce ${wfName} disappeared while waiting for it`);
+      const elapsed = now() - start;
+      if (elapsed >= ctx.waitTimeoutMs) {
+        throw new UserError(
+          `the workforce is still ${status} after ${Math.round(elapsed / 1000)}s (waitTimeout)`,
+          {
+            hint: "run wfplan apply again later: it waits again and finishes the remaining steps",
+          },
+        );
+      }
+      if (ctx.interrupted())
+        throw new InterruptedError(`Interrupted while the workforce was ${status}.`);
+      ctx.onEvent({ type: "waiting", status, elapsedMs: elapsed });
+      await sleep(Math.min(delay(), Math.max(0, ctx.waitTimeoutMs - elapsed)));
+    }
+  };
+
+  const run = async (step: Step): Promise<string | undefined> => {
+    switch (step.kind) {
+      case "backup": {
+        // Re-check the labeling jobs right before deleting: the plan may be minutes old.
+        const teams = (await readLive(ctx.client, ctx.region, wfName)).workteams.filter((t) =>
+          step.workteams.includes(t.name),
+        );
+        const busy = await readJobs(ctx.client, teams);
+        if (Object.keys(busy).length > 0) {
+          throw new UserError(
+            `workteam ${Object.keys(busy).join(", ")} now has in-progress labeling jobs; nothing was deleted`,
+            {
+              hint: "wait for the jobs to finish, then plan again",
+            },
+          );
+        }
+        const backup: Backup = {
+          kind: "wfplan-backup",
+          formatVersion: 1,
+          region: ctx.region,
+          workforceName: wfName,
+          createdAt: new Date(now()).toISOString(),
+          workteams: [],
+        };
+        for (const name of step.workteams) {
+          const { Workteam } = await send(`DescribeWorkteam ${name}`, () =>
+            ctx.client.send(new DescribeWorkteamCommand({ WorkteamName: name })),
+          );
+          const tags = await send(`ListTags ${name}`, () =>
+            ctx.client.send(new ListTagsCommand({ ResourceArn: Workteam!.WorkteamArn! })),
+          );
+          const entry: BackedUpWorkteam = {
+            workteam: JSON.parse(JSON.stringify(Workteam)),
+            tags: (tags.Tags ?? []).map((t) => ({ Key: t.Key!, Value: t.Value ?? "" })),
+          };
+          backup.workteams.push(entry);
+          saved.set(name, entry);
+        }
+        // Carry over teams an earlier unfinished apply still has to restore: one open backup holds all.
+        for (const t of ctx.restoreFrom?.backup.workteams ?? []) {
+          if (!step.workteams.includes(t.workteam.WorkteamName!)) backup.workteams.push(t);
+        }
+        backupFile = backupPath(ctx.backupDir, wfName, new Date(now()));
+        writeBackup(backupFile, backup);
+        return backupFile;
+      }
+      case "delete-workteam":
+        if (!saved.has(step.name))
+          throw new Error(`refusing to delete workteam ${step.name}: it is not in a backup`);
+        await send(`DeleteWorkteam ${step.name}`, () =>
+          ctx.client.send(new DeleteWorkteamCommand({ WorkteamName: step.name })),
+        );
+        return undefined;
+      case "create-workforce":
+        await send("CreateWorkforce", () =>
+          ctx.client.send(
+            new CreateWorkforceCommand(createWorkforceRequest(ctx.spec, ctx.secret())),
+          ),
+        );
+        return undefined;
+      case "update-workforce": {
+        const secret = step.sendsSecret ? ctx.secret() : undefined;
+        await send("UpdateWorkforce", () =>
+          ctx.client.send(
+            new UpdateWorkforceCommand(updateWorkforceRequest(ctx.spec, step.fields, secret)),
+          ),
+        );
+        return undefined;
+      }
+      case "wait-active":
+        await waitActive();
+        return undefined;
+      case "create-workteam": {
+        const teamSpec = ctx.spec.workteams?.find((t) => t.name === step.name);
+        const backedUp = saved.get(step.name);
+        const request =
+          step.source === "spec" && teamSpec
+            ? createWorkteamRequest(teamSpec, wfName)
+            : backedUp
+              ? restoreWorkteamRequest(backedUp, wfName)
+              : undefined;
+        if (!request)
+          throw new UserError(`cannot restore workteam ${step.name}: it is in no backup`);
+        await send(`CreateWorkteam ${step.name}`, () =>
+          ctx.client.send(new CreateWorkteamCommand(request)),
+        );
+        return undefined;
+      }
+      case "update-workteam": {
+        const teamSpec = ctx.spec.workteams!.find((t) => t.name === step.name)!;
+        await send(`UpdateWorkteam ${step.name}`, () =>
+          ctx.client.send(new UpdateWorkteamCommand(updateWorkteamRequest(teamSpec, step.fields))),
+        );
+        return undefined;
+      }
+      case "verify": {
+        const live = await readLive(ctx.client, ctx.region, wfName);
+        const again = makePlan(ctx.spec, live, { ...ctx.options, rotateClientSecret: false });
+        remaining = again.resources.flatMap((r) =>
+          r.changes.length
+            ? r.changes.map((c) => `${c.path} (${c.action})`)
+            : [`${r.type} ${r.name} (${r.action})`],
+        );
+        return remaining.length ? `${remaining.length} difference(s) remain` : "no changes remain";
+      }
+    }
+  };
+
+  for (const [i, step] of steps.entries()) {
+    if (ctx.interrupted()) {
+      throw new InterruptedError(interruptedMessage(completed, steps.slice(i)));
+    }
+    const index = i + 1;
+    ctx.onEvent({ type: "step-start", index, total: steps.length, step });
+    const started = now();
+    try {
+      const note = await run(step);
+      completed.push(step);
+      ctx.onEvent({
+        type: "step-done",
+        index,
+        total: steps.length,
+        step,
+        ms: now() - started,
+        note,
+      });
+    } catch (e) {
+      const message = (e as Error).message;
+      ctx.onEvent({
+        type: "step-failed",
+        index,
+        total: steps.length,
+        step,
+        ms: now() - started,
+        error: message,
+      });
+      if (e instanceof InterruptedError)
+        throw new InterruptedError(`${message} ${interruptedMessage(completed, steps.slice(i))}`);
+      throw e;
+    }
+  }
+  return { completed, backupFile, remaining };
+}
+
+function interruptedMessage(done: Step[], notDone: Step[]): string {
+  const list = (steps: Step[]) =>
+    steps.map((s) => s.kind + ("name" in s ? ` ${s.name}` : "")).join(", ") || "nothing";
+  return `Done: ${list(done)}. Not done: ${list(notDone)}. Run wfplan apply again to finish; deleted workteams are restored from the backup.`;
+}

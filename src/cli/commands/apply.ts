@@ -1,0 +1,200 @@
+import { createInterface } from "node:readline/promises";
+import { BACKUP_DIR, newestOpenBackup, readBackup, writeBackup } from "../../apply/backup.ts";
+import { type ApplyEvent, executePlan } from "../../apply/execute.ts";
+import { readPlanFile } from "../../apply/planfile.ts";
+import { regionOf, sagemakerClient } from "../../aws/client.ts";
+import { readLive } from "../../aws/live.ts";
+import { fingerprint, snapshot, snapshotDifferences } from "../../core/fingerprint.ts";
+import type { Plan, PlanOptions } from "../../core/types.ts";
+import { appliedLine, hasChanges, stepLine } from "../../render/describe.ts";
+import { renderPlanText } from "../../render/text.ts";
+import { formatDuration, parseDuration } from "../../spec/duration.ts";
+import type { Spec } from "../../spec/schema.ts";
+import { resolveSecret } from "../../spec/secrets.ts";
+import { DeclinedError, ExitCode, InterruptedError, UserError } from "../errors.ts";
+import { colorsFor } from "../style.ts";
+import { type PlanFlags, preparePlan } from "./plan.ts";
+
+export interface ApplyOptions extends PlanFlags {
+  planFile?: string;
+  autoApprove?: boolean;
+  timeout?: string;
+  format: "text" | "json";
+}
+
+const DEFAULT_WAIT = "15m";
+const HEARTBEAT_MS = 5000;
+
+/** `wfplan apply [PLANFILE]`: plan (or read a saved plan), confirm, and run the steps in order. */
+export async function applyCommand(opts: ApplyOptions): Promise<number> {
+  const out = process.stdout;
+  const c = colorsFor(opts, out);
+  const text = opts.format === "text";
+  const say = (line: string) => {
+    if (text) out.write(`${line}\n`);
+  };
+  const backupDir = opts.backupDir ?? BACKUP_DIR;
+
+  let spec: Spec;
+  let plan: Plan;
+  let options: PlanOptions;
+  let specFile: string;
+  let client: ReturnType<typeof sagemakerClient>;
+  let region: string;
+  if (opts.planFile) {
+    const saved = readPlanFile(opts.planFile);
+    ({ spec, plan, options, specFile } = saved);
+    client = sagemakerClient({ ...opts, region: undefined }, saved.region);
+    region = await regionOf(client);
+    const live = await readLive(client, region, spec.workforce.name);
+    const now = snapshot(live);
+    if (fingerprint(now) !== saved.fingerprint) {
+      const changes = snapshotDifferences(saved.snapshot, now);
+      throw new UserError(
+        `the plan in ${opts.planFile} is stale: the live state changed since it was made (${saved.createdAt}); nothing was changed.\n  ${changes.join("\n  ")}`,
+        { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
+      );
+    }
+    say(renderPlanText(plan, c));
+  } else {
+    const prepared = await preparePlan({ ...opts, backupDir });
+    ({ spec, plan, options, specFile, client } = prepared);
+    region = plan.region;
+    say(renderPlanText(plan, c));
+  }
+  if (plan.blockers.length > 0) {
+    throw new UserError("the plan is blocked; nothing was changed", {
+      hint: "resolve the blockers above, then apply again",
+    });
+  }
+  if (!hasChanges(plan)) return ExitCode.ok;
+
+  if (!opts.autoApprove && !opts.planFile) await confirm();
+
+  const ref = spec.workforce.oidcConfig?.clientSecret;
+  const wait = opts.timeout ?? spec.policy?.waitTimeout ?? DEFAULT_WAIT;
+  const waitTimeoutMs = parseDuration(wait);
+  if (waitTimeoutMs === undefined)
+    throw new UserError(`--timeout ${wait}: not a duration`, { hint: "such as 90s, 15m or 1h30m" });
+
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write(
+        "\nInterrupt received: finishing the current step, then stopping. Press Ctrl-C again to exit now.\n",
+      );
+    } else {
+      process.stderr.write(
+        "\nExiting now. Run wfplan apply again to finish; deleted workteams are in .wfplan/backups/.\n",
+      );
+      process.exit(ExitCode.interrupted);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const events: ApplyEvent[] = [];
+  let lastBeat = 0;
+  const onEvent = (e: ApplyEvent) => {
+    events.push(e);
+    if (!text) return;
+    const at = (i: number, n: number) => c.dim(`[${i}/${n}]`);
+    switch (e.type) {
+      case "step-start":
+        lastBeat = Date.now();
+        out.write(`${at(e.index, e.total)} ${stepLine(e.step)} …\n`);
+        break;
+      case "step-done":
+        out.write(
+          `${at(e.index, e.total)} ${c.green("✓")} done in ${formatSeconds(e.ms)}${e.note ? `: ${e.note}` : ""}\n`,
+        );
+        break;
+      case "step-failed":
+        out.write(`${at(e.index, e.total)} ${c.red("✗")} failed after ${formatSeconds(e.ms)}\n`);
+        break;
+      case "waiting":
+        if (Date.now() - lastBeat >= HEARTBEAT_MS) {
+          lastBeat = Date.now();
+          out.write(
+            `      still waiting: the workforce is ${e.status} (${formatDuration(e.elapsedMs)} so far)\n`,
+          );
+        }
+        break;
+      case "retry":
+        out.write(`      ${c.yellow("retrying")}: ${e.message}\n`);
+        break;
+    }
+  };
+
+  const open = newestOpenBackup(backupDir, spec.workforce.name, region);
+  let outcome: "applied" | "failed" | "interrupted" = "failed";
+  let result: Awaited<ReturnType<typeof executePlan>> | undefined;
+  try {
+    result = await executePlan({
+      client,
+      spec,
+      plan,
+      options,
+      region,
+      secret: () => (ref ? resolveSecret(ref, { env: process.env, specFile }) : undefined),
+      waitTimeoutMs,
+      backupDir,
+      restoreFrom: open,
+      interrupted: () => interrupts > 0,
+      onEvent,
+    });
+    outcome = "applied";
+  } catch (e) {
+    outcome = e instanceof InterruptedError ? "interrupted" : "failed";
+    throw e;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (!text) {
+      out.write(
+        `${JSON.stringify({ formatVersion: 1, outcome, summary: plan.summary, events, backupFile: result?.backupFile, remaining: result?.remaining ?? null }, null, 2)}\n`,
+      );
+    }
+  }
+
+  if (result.remaining.length > 0) {
+    throw new UserError(
+      `applied, but a new plan still finds differences: ${result.remaining.join(", ")}`,
+      {
+        hint: "run wfplan plan to see them; something else may be changing the workforce",
+      },
+    );
+  }
+  // Verified: the newest backup (which carries any older open one's workteams) is done with.
+  const used = result.backupFile ?? open?.file;
+  if (used) writeBackup(used, { ...readBackup(used), completedAt: new Date().toISOString() });
+  say(
+    `\n${c.green(c.bold("Apply complete."))} ${appliedLine(plan)} Verified: the live workforce matches the spec.`,
+  );
+  return ExitCode.ok;
+}
+
+async function confirm(): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError(
+      "apply needs a confirmation, and there is no terminal to ask in; nothing was changed",
+      {
+        hint: "review with wfplan plan, then run wfplan apply --auto-approve, or save a plan with --out and apply that file",
+      },
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await new Promise<string | null>((resolve) => {
+    rl.on("SIGINT", () => resolve(null));
+    rl.question(
+      "Do you want to perform these actions? Only 'yes' will be accepted to approve.\n  Enter a value: ",
+    ).then(resolve, () => resolve(null));
+  });
+  rl.close();
+  if (answer === null)
+    throw new InterruptedError("Interrupted at the confirmation prompt; nothing was changed.");
+  if (answer.trim() !== "yes") throw new DeclinedError();
+}
+
+const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;

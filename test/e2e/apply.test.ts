@@ -1,0 +1,329 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  CreateWorkforceCommand,
+  CreateWorkteamCommand,
+  DescribeWorkforceCommand,
+  ListWorkteamsCommand,
+  type SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { describe, expect, it } from "vitest";
+import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
+import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
+import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
+import { emulator, sdk } from "../helpers/emulator.ts";
+
+const SECRET = "apply-secret-Kx7";
+const READS = new Set([
+  "DescribeWorkforce",
+  "ListWorkforces",
+  "ListWorkteams",
+  "ListLabelingJobsForWorkteam",
+  "ListTags",
+  "DescribeWorkteam",
+]);
+const OIDC_WIRE = {
+  ClientId: "0oa1example",
+  ClientSecret: "old-secret",
+  Issuer: "https://idp.example.com",
+  AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+  TokenEndpoint: "https://idp.example.com/oauth2/token",
+  UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
+  LogoutEndpoint: "https://idp.example.com/logout",
+  JwksUri: "https://idp.example.com/oauth2/keys",
+};
+
+async function seeded(teams: string[], opts: EmulatorOptions = {}) {
+  const emu = await emulator({ updateDelayMs: 200, ...opts });
+  const client = sdk(emu);
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: OIDC_WIRE,
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+    }),
+  );
+  for (const name of teams) {
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: name,
+        Description: `${name} team`,
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name, "leads"] } }],
+        Tags: [{ Key: "team", Value: name }],
+      }),
+    );
+  }
+  return { emu, client };
+}
+
+/** A project folder with the spec; apply runs there (its backups go to .wfplan/backups). */
+function project(value: Raw) {
+  const dir = mkdtempSync(join(tmpdir(), "wfplan-apply-"));
+  const file = join(dir, "workforce.yaml");
+  writeFileSync(file, yaml({ region: "us-east-1", ...value }));
+  return { dir, file };
+}
+
+const apply = (emu: Emulator, dir: string, ...args: string[]) =>
+  wfplanAsync(
+    ["apply", "--endpoint-url", emu.url, ...args],
+    { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
+    dir,
+  );
+
+async function teams(client: SageMakerClient) {
+  const { Workteams } = await client.send(new ListWorkteamsCommand({ SortBy: "Name" }));
+  return (Workteams ?? []).map((t) => ({
+    name: t.WorkteamName,
+    members: t.MemberDefinitions,
+    description: t.Description,
+  }));
+}
+
+const mutations = (emu: Emulator, from = 0) =>
+  emu.calls.slice(from).filter((c) => !READS.has(c.operation));
+const allOutput = (r: RunResult) => r.stdout + r.stderr;
+const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://login.example.com" }) };
+
+describe("wfplan apply against the emulator", () => {
+  it("updates CIDRs, the VPC and ipAddressType, then verifies", async () => {
+    const { emu, client } = await seeded([]);
+    const { dir } = project(
+      spec({
+        workforce: {
+          sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
+          workforceVpcConfig: {
+            vpcId: "vpc-0abc",
+            securityGroupIds: ["sg-1"],
+            subnets: ["subnet-1"],
+          },
+          ipAddressType: "dualstack",
+        },
+      }),
+    );
+    const r = await apply(emu, dir, "--auto-approve");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Apply complete. 0 added, 1 changed, 0 deleted. Verified");
+    const { Workforce } = await client.send(
+      new DescribeWorkforceCommand({ WorkforceName: "labelers" }),
+    );
+    expect(Workforce).toMatchObject({
+      Status: "Active",
+      IpAddressType: "dualstack",
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
+      WorkforceVpcConfig: { VpcId: "vpc-0abc" },
+    });
+    expect(mutations(emu, 1).map((c) => c.operation)).toEqual(["UpdateWorkforce"]);
+    expect(emu.state().workforces[0]!.secretUpdates).toBe(1);
+  });
+
+  it("an OIDC change with two workteams: backup, delete, update, recreate with the same members, verify", async () => {
+    const { emu, client } = await seeded(["annotators", "reviewers"]);
+    const before = await teams(client);
+    const { dir } = project(spec({ workforce: newIssuer }));
+    const r = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");
+    expect(allOutput(r)).not.toMatch(STACK_LINE);
+    expect(r.code).toBe(0);
+    expect(mutations(emu, 3).map((c) => c.operation)).toEqual([
+      "DeleteWorkteam",
+      "DeleteWorkteam",
+      "UpdateWorkforce",
+      "CreateWorkteam",
+      "CreateWorkteam",
+    ]);
+    expect(await teams(client)).toEqual(before);
+    const wf = emu.state().workforces[0]!;
+    expect(wf.OidcConfig?.Issuer).toBe("https://login.example.com");
+    expect(wf.secretUpdates).toBe(2);
+    expect(Object.values(emu.state().tags)).toContainEqual({ team: "annotators" });
+    const [backup] = readdirSync(join(dir, ".wfplan/backups"));
+    expect(backup).toMatch(/^labelers-\d{8}T\d{6}Z\.json$/);
+    const file = join(dir, ".wfplan/backups", backup!);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    expect(
+      doc.workteams.map((t: { workteam: { WorkteamName: string } }) => t.workteam.WorkteamName),
+    ).toEqual(["annotators", "reviewers"]);
+    expect(doc.completedAt).toBeTruthy();
+    expect(readFileSync(file, "utf8")).not.toContain(SECRET);
+    expect(allOutput(r)).not.toContain(SECRET);
+    expect(
+      (
+        await wfplanAsync(
+          ["plan", "--endpoint-url", emu.url, "--detailed-exitcode"],
+          { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
+          dir,
+        )
+      ).code,
+    ).toBe(0);
+  });
+
+  it("an update that ends Failed after the deletes: exit 1 with the reason; re-running restores every workteam", async () => {
+    const { emu, client } = await seeded(["annotators", "reviewers"], {
+      faults: { failUpdates: { reason: "Issuer discovery failed", count: 1 } },
+    });
+    const before = await teams(client);
+    const { dir } = project(spec({ workforce: newIssuer }));
+    const first = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("the workforce update failed: Issuer discovery failed");
+    expect(await teams(client)).toEqual([]);
+    const again = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("restore workteam annotators from the backup");
+    expect(await teams(client)).toEqual(before);
+    expect(emu.state().workforces[0]!.OidcConfig?.Issuer).toBe("https://login.example.com");
+  });
+
+  it("throttling every 3rd call and 5xx every 4th still converge", async () => {
+    const { emu, client } = await seeded(["annotators", "reviewers"]);
+    emu.setFaults({ throttleEvery: 3, errorEvery: 4 });
+    const { dir } = project(
+      spec({ workforce: { ...newIssuer, sourceIpConfig: { cidrs: ["10.1.0.0/16"] } } }),
+    );
+    const r = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");
+    expect(allOutput(r)).toContain("Apply complete.");
+    expect(r.code).toBe(0);
+    expect(emu.calls.some((c) => c.errorType === "ThrottlingException")).toBe(true);
+    expect(emu.calls.some((c) => c.status === 500)).toBe(true);
+    emu.setFaults({});
+    expect((await teams(client)).map((t) => t.name)).toEqual(["annotators", "reviewers"]);
+  });
+
+  it("refuses a stale plan file, says what changed, and changes nothing", async () => {
+    const { emu, client } = await seeded(["annotators"]);
+    const { dir } = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const out = join(dir, "plan.json");
+    expect(
+      (await wfplanAsync(["plan", "--endpoint-url", emu.url, "--out", out], {}, dir)).code,
+    ).toBe(0);
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: "sneaky",
+        Description: "d",
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: ["g"] } }],
+      }),
+    );
+    const mark = emu.calls.length;
+    const r = await apply(emu, dir, out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("is stale: the live state changed since it was made");
+    expect(r.stderr).toContain("workteam sneaky was created");
+    expect(mutations(emu, mark)).toEqual([]);
+  });
+
+  it("applies a fresh plan file exactly, without asking", async () => {
+    const { emu, client } = await seeded([]);
+    const { dir } = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const out = join(dir, "plan.json");
+    await wfplanAsync(["plan", "--endpoint-url", emu.url, "--out", out], {}, dir);
+    const r = await apply(emu, dir, out);
+    expect(r.code).toBe(0);
+    const { Workforce } = await client.send(
+      new DescribeWorkforceCommand({ WorkforceName: "labelers" }),
+    );
+    expect(Workforce!.SourceIpConfig!.Cidrs).toEqual(["10.9.0.0/16"]);
+  });
+
+  it("with no terminal and no --auto-approve, fails at once and changes nothing", async () => {
+    const { emu } = await seeded([]);
+    const { dir } = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const mark = emu.calls.length;
+    const r = await apply(emu, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("apply needs a confirmation, and there is no terminal to ask in");
+    expect(r.stderr).toContain("--auto-approve");
+    expect(mutations(emu, mark)).toEqual([]);
+  });
+
+  it("Ctrl-C while waiting: exit 130, says what was done; re-running converges and loses nothing", async () => {
+    const { emu, client } = await seeded(["annotators", "reviewers"], { updateDelayMs: 4000 });
+    const before = await teams(client);
+    const { dir } = project(spec({ workforce: newIssuer }));
+    const child = spawn(
+      process.execPath,
+      [
+        resolve("bin/wfplan.js"),
+        "apply",
+        "--endpoint-url",
+        emu.url,
+        "--auto-approve",
+        "--allow-workteam-deletion",
+      ],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          CI: "true",
+          WFPLAN_OIDC_CLIENT_SECRET: SECRET,
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+        },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (/wait until the workforce is Active …/.test(stdout) && !child.killed)
+          child.kill("SIGINT");
+      });
+      child.on("close", done);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain("Interrupt received: finishing the current step");
+    expect(stderr).toMatch(
+      /Done: backup, delete-workteam annotators, delete-workteam reviewers, update-workforce\. Not done: wait-active, create-workteam annotators/,
+    );
+    emu.setFaults({});
+    const again = await apply(
+      emu,
+      dir,
+      "--auto-approve",
+      "--allow-workteam-deletion",
+      "--timeout",
+      "30s",
+    );
+    expect(again.code).toBe(0);
+    expect(await teams(client)).toEqual(before);
+  });
+
+  it("JSON output for tools", async () => {
+    const { emu } = await seeded([]);
+    const { dir } = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const r = await apply(emu, dir, "--auto-approve", "--format", "json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ formatVersion: 1, outcome: "applied", remaining: [] });
+    expect(
+      doc.events
+        .filter((e: { type: string }) => e.type === "step-done")
+        .map((e: { step: { kind: string } }) => e.step.kind),
+    ).toEqual(["update-workforce", "wait-active", "verify"]);
+  });
+});
+
+describe("workteams", () => {
+  it("creates, updates and prunes to match the spec", async () => {
+    const { emu, client } = await seeded(["annotators", "old"]);
+    const { dir } = project(
+      spec({
+        workteams: [workteam({ description: "Renamed" }), workteam({ name: "fresh" })],
+        policy: { pruneWorkteams: true },
+      }),
+    );
+    const r = await apply(emu, dir, "--auto-approve");
+    expect(r.code).toBe(0);
+    expect((await teams(client)).map((t) => [t.name, t.description])).toEqual([
+      ["annotators", "Renamed"],
+      ["fresh", "Image annotators"],
+    ]);
+    expect(readdirSync(join(dir, ".wfplan/backups"))).toHaveLength(1);
+  });
+});
