@@ -13,6 +13,9 @@ await build({
   sourcemap: false,
   legalComments: "none",
   logLevel: "warning",
+  // Ink loads React DevTools only with DEV=true; wfplan does not ship them.
+  external: ["react-devtools-core"],
+  define: { "process.env.NODE_ENV": '"production"' },
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __wfplanRequire } from 'node:module'; const require = __wfplanRequire(import.meta.url);",

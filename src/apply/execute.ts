@@ -67,12 +67,15 @@ export interface ApplyResult {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** First poll after 250 ms, then ×1.5 up to 5 s: a short update is noticed quickly, a long one is not hammered. */
-export function pollDelays(): () => number {
+/**
+ * Poll delays: 250 ms, then ×1.5 up to 1 s for the first minute (updates usually take seconds, and
+ * the time from Active to noticing it is the apply's overhead), then up to 5 s.
+ */
+export function pollDelays(): (elapsedMs: number) => number {
   let next = 250;
-  return () => {
+  return (elapsedMs) => {
     const d = next;
-    next = Math.min(5000, Math.round(next * 1.5));
+    next = Math.min(elapsedMs < 60_000 ? 1000 : 5000, Math.round(next * 1.5));
     return d;
   };
 }
@@ -101,7 +104,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
             type: "retry",
             message: `${what}: the workforce is busy (${e.message}); waiting`,
           });
-          await waitActive();
+          await waitActive({ failed: "accept" });
           continue;
         }
         throw awsError(e, what);
@@ -109,13 +112,15 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     }
   };
 
-  const waitActive = async (): Promise<void> => {
+  /** Polls until the workforce is Active; a Failed update is an error unless the caller only waits for it to settle. */
+  const waitActive = async ({ failed }: { failed: "error" | "accept" }): Promise<void> => {
     const start = now();
     const delay = pollDelays();
     for (;;) {
       const wf = await describeWorkforce(ctx.client, wfName);
       const status = wf?.status ?? "missing";
       if (status === "Active") return;
+      if (status === "Failed" && failed === "accept") return;
       if (status === "Failed") {
         throw new UserError(
           `the workforce update failed: ${wf?.failureReason ?? "no reason given"}`,
@@ -138,7 +143,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       if (ctx.interrupted())
         throw new InterruptedError(`Interrupted while the workforce was ${status}.`);
       ctx.onEvent({ type: "waiting", status, elapsedMs: elapsed });
-      await sleep(Math.min(delay(), Math.max(0, ctx.waitTimeoutMs - elapsed)));
+      await sleep(Math.min(delay(elapsed), Math.max(0, ctx.waitTimeoutMs - elapsed)));
     }
   };
 
@@ -212,7 +217,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         return undefined;
       }
       case "wait-active":
-        await waitActive();
+        await waitActive({ failed: "error" });
         return undefined;
       case "create-workteam": {
         const teamSpec = ctx.spec.workteams?.find((t) => t.name === step.name);

@@ -6,6 +6,8 @@ export interface AwsOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  /** Fixed credentials (the demo's, for its emulator); otherwise the SDK's chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** The SDK warns about Node 20 on every run; wfplan supports Node 20 (its documented switch). */
@@ -21,6 +23,7 @@ export function sagemakerClient(opts: AwsOptions, specRegion?: string): SageMake
     region: specRegion ?? opts.region,
     profile: opts.profile,
     endpoint: opts.endpointUrl,
+    credentials: opts.credentials,
     // Throttling and 5xx are retried by the SDK; adaptive mode also slows down when throttled.
     retryMode: "adaptive",
     maxAttempts: 6,

@@ -6,9 +6,11 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { jsonSchema } from "../spec/schema.ts";
 import { applyCommand } from "./commands/apply.ts";
+import { demoCommand } from "./commands/demo.ts";
 import { emulator } from "./commands/emulator.ts";
 import { importCommand } from "./commands/import.ts";
 import { planCommand } from "./commands/plan.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { validate } from "./commands/validate.ts";
 import { ExitCode, ReportedError, UserError } from "./errors.ts";
 import { colorsFor } from "./style.ts";
@@ -111,6 +113,17 @@ function program(): Command {
 
   aws(
     cli
+      .command("restore")
+      .description(
+        "recreate the workteams of a backup file that do not exist (for the rare manual case)",
+      )
+      .argument("<BACKUP>", "a file from .wfplan/backups/"),
+  ).action(async (backup: string, opts) => {
+    await restoreCommand({ ...opts, backup });
+  });
+
+  aws(
+    cli
       .command("import")
       .description("write a spec from the live workforce and workteams")
       .requiredOption("--name <NAME>", "the workforce's name")
@@ -144,6 +157,15 @@ function program(): Command {
     .option("-q, --quiet", "do not log each call")
     .action(async (opts) => {
       await emulator(opts);
+    });
+
+  cli
+    .command("demo")
+    .description(
+      "the whole plan → apply cycle (backup, delete, update, wait, restore, verify) against an embedded emulator",
+    )
+    .action(async () => {
+      process.exitCode = await demoCommand(cli.opts());
     });
 
   cli

@@ -28,3 +28,14 @@ export function colorEnabled(
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
   return stream.isTTY === true && env.TERM !== "dumb";
 }
+
+/** The interactive UI runs only with a person at a terminal: stdin and stdout TTYs, and not in CI. */
+export function isInteractive(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
+  return process.stdin.isTTY === true && process.stdout.isTTY === true && !ci;
+}
+
+/** Colour for the Ink UI (a terminal already): off with --no-color or NO_COLOR. */
+export function inkColor(opts: ColorOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  return opts.color !== false && (env.NO_COLOR ?? "") === "";
+}

@@ -63,7 +63,7 @@ export function changeLine(c: Change): string {
 export function stepLine(s: Step): string {
   switch (s.kind) {
     case "backup":
-      return `back up workteam${s.workteams.length > 1 ? "s" : ""} ${s.workteams.join(", ")} (description, members, tags) to .wfplan/backups/`;
+      return `back up workteam${s.workteams.length > 1 ? "s" : ""} ${s.workteams.join(", ")} (description, members, tags) to a backup file`;
     case "delete-workteam":
       return `delete workteam ${s.name}${s.reason === "oidc" ? " (it blocks the OIDC update)" : " (not in the spec; pruned)"}`;
     case "create-workforce":

@@ -327,3 +327,33 @@ describe("workteams", () => {
     expect(readdirSync(join(dir, ".wfplan/backups"))).toHaveLength(1);
   });
 });
+
+describe("wfplan restore", () => {
+  it("recreates the workteams of a backup that do not exist", async () => {
+    const { emu, client } = await seeded(["annotators", "reviewers"], {
+      faults: { failUpdates: { reason: "broken", count: 1 } },
+    });
+    const before = await teams(client);
+    const { dir } = project(spec({ workforce: newIssuer }));
+    expect((await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion")).code).toBe(1);
+    expect(await teams(client)).toEqual([]);
+    const [file] = readdirSync(join(dir, ".wfplan/backups"));
+    const r = await wfplanAsync([
+      "restore",
+      join(dir, ".wfplan/backups", file!),
+      "--endpoint-url",
+      emu.url,
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Restored 2 workteam(s): annotators, reviewers.");
+    expect(await teams(client)).toEqual(before);
+    const again = await wfplanAsync([
+      "restore",
+      join(dir, ".wfplan/backups", file!),
+      "--endpoint-url",
+      emu.url,
+    ]);
+    expect(again.stdout).toContain("Nothing to restore");
+  });
+});

@@ -12,7 +12,7 @@ import { formatDuration, parseDuration } from "../../spec/duration.ts";
 import type { Spec } from "../../spec/schema.ts";
 import { resolveSecret } from "../../spec/secrets.ts";
 import { DeclinedError, ExitCode, InterruptedError, UserError } from "../errors.ts";
-import { colorsFor } from "../style.ts";
+import { colorsFor, inkColor, isInteractive } from "../style.ts";
 import { type PlanFlags, preparePlan } from "./plan.ts";
 
 export interface ApplyOptions extends PlanFlags {
@@ -55,21 +55,29 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
         { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
       );
     }
-    say(renderPlanText(plan, c));
   } else {
     const prepared = await preparePlan({ ...opts, backupDir });
     ({ spec, plan, options, specFile, client } = prepared);
     region = plan.region;
+  }
+  const tui = text && isInteractive() ? await import("../../tui/index.tsx") : undefined;
+  const color = inkColor(opts);
+  const ask = !opts.autoApprove && !opts.planFile;
+  if (tui && ask && hasChanges(plan) && plan.blockers.length === 0) {
+    const outcome = await tui.reviewPlan(plan, { confirm: true, color });
+    if (outcome === "interrupted")
+      throw new InterruptedError("Interrupted at the review; nothing was changed.");
+    if (outcome !== "approved") throw new DeclinedError();
+  } else {
     say(renderPlanText(plan, c));
+    if (plan.blockers.length > 0) {
+      throw new UserError("the plan is blocked; nothing was changed", {
+        hint: "resolve the blockers above, then apply again",
+      });
+    }
+    if (!hasChanges(plan)) return ExitCode.ok;
+    if (ask) await confirm();
   }
-  if (plan.blockers.length > 0) {
-    throw new UserError("the plan is blocked; nothing was changed", {
-      hint: "resolve the blockers above, then apply again",
-    });
-  }
-  if (!hasChanges(plan)) return ExitCode.ok;
-
-  if (!opts.autoApprove && !opts.planFile) await confirm();
 
   const ref = spec.workforce.oidcConfig?.clientSecret;
   const wait = opts.timeout ?? spec.policy?.waitTimeout ?? DEFAULT_WAIT;
@@ -95,9 +103,11 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const events: ApplyEvent[] = [];
+  const progress = tui?.startProgress(plan.steps, color);
   let lastBeat = 0;
   const onEvent = (e: ApplyEvent) => {
     events.push(e);
+    if (progress) return progress.onEvent(e);
     if (!text) return;
     const at = (i: number, n: number) => c.dim(`[${i}/${n}]`);
     switch (e.type) {
@@ -147,6 +157,10 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     outcome = "applied";
   } catch (e) {
     outcome = e instanceof InterruptedError ? "interrupted" : "failed";
+    await progress?.finish({
+      ok: false,
+      message: outcome === "interrupted" ? "Interrupted." : "Apply failed.",
+    });
     throw e;
   } finally {
     process.off("SIGINT", onSignal);
@@ -166,6 +180,10 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
       },
     );
   }
+  await progress?.finish({
+    ok: result.remaining.length === 0,
+    message: result.remaining.length === 0 ? "All steps done." : "Applied, but differences remain.",
+  });
   // Verified: the newest backup (which carries any older open one's workteams) is done with.
   const used = result.backupFile ?? open?.file;
   if (used) writeBackup(used, { ...readBackup(used), completedAt: new Date().toISOString() });

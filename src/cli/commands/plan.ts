@@ -15,7 +15,7 @@ import { loadSpecFile } from "../../spec/load.ts";
 import type { Spec } from "../../spec/schema.ts";
 import { resolveSecret } from "../../spec/secrets.ts";
 import { ExitCode, ReportedError } from "../errors.ts";
-import { colorsFor } from "../style.ts";
+import { colorsFor, inkColor, isInteractive } from "../style.ts";
 
 export interface PlanFlags extends AwsOptions {
   file: string;
@@ -125,6 +125,9 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
     );
   } else if (opts.format === "markdown") {
     out.write(renderPlanMarkdown(p));
+  } else if (isInteractive() && !opts.out && p.resources.length > 0) {
+    const tui = await import("../../tui/index.tsx");
+    await tui.reviewPlan(p, { confirm: false, color: inkColor(opts) });
   } else {
     out.write(renderPlanText(p, colorsFor(opts, out)));
   }

@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CreateWorkforceCommand,
+  CreateWorkteamCommand,
+  ListWorkteamsCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { startEmulator } from "../../emulator/server.ts";
+import { colorsFor } from "../style.ts";
+import { applyCommand } from "./apply.ts";
+
+const CREDENTIALS = { accessKeyId: "demo", secretAccessKey: "demo" };
+const REGION = "us-east-1";
+
+/** examples/demo/workforce.yaml in the installed package (from src/ in tests, dist/ when built). */
+export function demoSpecPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, "examples", "demo", "workforce.yaml");
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error("examples/demo/workforce.yaml is missing from the package");
+}
+
+/** The workforce and workteams the demo starts from, created through the SDK like any client would. */
+async function seed(client: SageMakerClient): Promise<void> {
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: {
+        ClientId: "0oa1example",
+        ClientSecret: "the-old-demo-secret",
+        Issuer: "https://idp.example.com",
+        AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+        TokenEndpoint: "https://idp.example.com/oauth2/token",
+        UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
+        LogoutEndpoint: "https://idp.example.com/logout",
+        JwksUri: "https://idp.example.com/oauth2/keys",
+        Scope: "openid profile email",
+      },
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+      Tags: [{ Key: "team", Value: "ml" }],
+    }),
+  );
+  const teams = [
+    { name: "annotators", description: "Image annotators", groups: ["annotators", "contractors"] },
+    { name: "reviewers", description: "Second-pass reviewers", groups: ["reviewers"] },
+  ];
+  for (const t of teams) {
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: t.name,
+        Description: t.description,
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: t.groups } }],
+        Tags: [{ Key: "team", Value: "ml" }],
+      }),
+    );
+  }
+}
+
+export interface DemoOptions {
+  color?: boolean;
+  /** How long the emulator keeps an updated workforce Updating. */
+  updateDelayMs?: number;
+}
+
+/** `wfplan demo`: the whole backup → delete → update → wait → restore → verify cycle, on an embedded emulator. */
+export async function demoCommand(opts: DemoOptions): Promise<number> {
+  const c = colorsFor(opts);
+  const emu = await startEmulator({
+    region: REGION,
+    createDelayMs: 0,
+    updateDelayMs: opts.updateDelayMs ?? 2500,
+  });
+  try {
+    const client = new SageMakerClient({
+      region: REGION,
+      endpoint: emu.url,
+      credentials: CREDENTIALS,
+    });
+    await seed(client);
+    const work = mkdtempSync(join(tmpdir(), "wfplan-demo-"));
+    process.env.WFPLAN_DEMO_CLIENT_SECRET ??= "demo-client-secret-not-real";
+    const spec = demoSpecPath();
+    process.stdout.write(
+      [
+        c.bold("wfplan demo"),
+        `  A local SageMaker workforce API is running at ${emu.url}, with workforce "labelers" and the`,
+        "  workteams annotators and reviewers. The spec below moves the workforce to a new OIDC identity",
+        "  provider and new IP ranges; an OIDC change needs the workteams deleted first, so watch wfplan",
+        "  back them up, delete them, update the workforce, wait for it, and restore them.",
+        `  Spec: ${spec}`,
+        `  Backups: ${join(work, "backups")}`,
+        "",
+        "",
+      ].join("\n"),
+    );
+    const interactive =
+      process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
+    const code = await applyCommand({
+      file: spec,
+      endpointUrl: emu.url,
+      credentials: CREDENTIALS,
+      autoApprove: !interactive,
+      backupDir: join(work, "backups"),
+      format: "text",
+      color: opts.color,
+    });
+    const { Workteams } = await client.send(new ListWorkteamsCommand({}));
+    process.stdout.write(
+      `\nThe emulator now has workteams ${(Workteams ?? []).map((t) => `${t.WorkteamName} (groups ${t.MemberDefinitions?.flatMap((m) => m.OidcMemberDefinition?.Groups ?? []).join(", ")})`).join(" and ")}.\nDemo finished. Try it on your own spec: wfplan plan -f workforce.yaml --endpoint-url <emulator URL>\n`,
+    );
+    return code;
+  } finally {
+    await emu.stop();
+  }
+}

@@ -1,0 +1,71 @@
+import { readBackup, writeBackup } from "../../apply/backup.ts";
+import { executePlan } from "../../apply/execute.ts";
+import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
+import { readLive } from "../../aws/live.ts";
+import type { Plan, Step } from "../../core/types.ts";
+import { stepLine } from "../../render/describe.ts";
+import { UserError } from "../errors.ts";
+
+export interface RestoreOptions extends AwsOptions {
+  backup: string;
+}
+
+/** `wfplan restore BACKUP`: recreate the backup's workteams that are not live (the rare manual case). */
+export async function restoreCommand(opts: RestoreOptions): Promise<void> {
+  const backup = readBackup(opts.backup);
+  const client = sagemakerClient({ ...opts, region: undefined }, opts.region ?? backup.region);
+  const region = await regionOf(client);
+  const live = await readLive(client, region, backup.workforceName);
+  if (!live.workforce)
+    throw new UserError(
+      `workforce ${backup.workforceName} does not exist in ${region}; nothing to restore into`,
+    );
+  const liveNames = new Set(live.workteams.map((t) => t.name));
+  const missing = backup.workteams
+    .map((t) => t.workteam.WorkteamName!)
+    .filter((n) => !liveNames.has(n));
+  for (const name of backup.workteams
+    .map((t) => t.workteam.WorkteamName!)
+    .filter((n) => liveNames.has(n))) {
+    process.stdout.write(`workteam ${name} exists; left as it is\n`);
+  }
+  if (missing.length === 0) {
+    process.stdout.write("Nothing to restore: every workteam of the backup exists.\n");
+    return;
+  }
+  // No wait step: a Failed workforce takes workteams, and a busy one is waited for on ConflictException.
+  const steps = missing.map((name): Step => ({ kind: "create-workteam", name, source: "backup" }));
+  const plan: Plan = {
+    region,
+    workforceName: backup.workforceName,
+    resources: [],
+    steps,
+    blockers: [],
+    warnings: [],
+    unmanaged: [],
+    sendsSecret: false,
+    summary: { add: missing.length, change: 0, delete: 0, recreate: 0 },
+  };
+  await executePlan({
+    client,
+    spec: { version: 1, workforce: { name: backup.workforceName } },
+    plan,
+    options: {
+      allowWorkteamDeletion: false,
+      restoreWorkteams: true,
+      pruneWorkteams: false,
+      rotateClientSecret: false,
+    },
+    region,
+    secret: () => undefined,
+    waitTimeoutMs: 15 * 60_000,
+    backupDir: "",
+    restoreFrom: { file: opts.backup, backup },
+    interrupted: () => false,
+    onEvent: (e) => {
+      if (e.type === "step-done") process.stdout.write(`✓ ${stepLine(e.step)}\n`);
+    },
+  });
+  writeBackup(opts.backup, { ...backup, completedAt: new Date().toISOString() });
+  process.stdout.write(`Restored ${missing.length} workteam(s): ${missing.join(", ")}.\n`);
+}

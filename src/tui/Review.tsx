@@ -1,0 +1,179 @@
+/**
+ * The plan review screen: blockers and warnings first, destructive steps highlighted, the plan as a
+ * tree (arrows or j/k to move, space to expand (Enter too when not confirming), d for details),
+ * the summary, and the confirmation: type yes + Enter; Enter alone, another answer, Esc or q
+ * declines; Ctrl-C interrupts.
+ * Presentational: props in, callbacks out.
+ */
+import { Box, Text, useInput, useStdout } from "ink";
+import { useMemo, useState } from "react";
+import type { Plan } from "../core/types.ts";
+import { hasChanges, summaryLine, unmanagedLine } from "../render/describe.ts";
+import { buildRows, destructive, windowOf } from "./rows.ts";
+import { tone } from "./tone.ts";
+
+export type ReviewOutcome = "approved" | "declined" | "interrupted" | "closed";
+
+export interface ReviewProps {
+  plan: Plan;
+  /** Ask for confirmation (apply); without it the screen only shows the plan (plan). */
+  confirm: boolean;
+  color: boolean;
+  onDone: (outcome: ReviewOutcome) => void;
+  /** Lines the tree may use; defaults to what fits the terminal. */
+  height?: number;
+}
+
+const NAV_KEYS = new Set(["j", "k", "d", "q", " "]);
+
+export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
+  const { stdout } = useStdout();
+  const paint = tone(color);
+  const [expanded, setExpanded] = useState<Set<string>>(
+    () =>
+      new Set(plan.resources.length <= 3 ? plan.resources.map((r) => `${r.type}:${r.name}`) : []),
+  );
+  const [details, setDetails] = useState<Set<string>>(() => new Set());
+  const [selected, setSelected] = useState(0);
+  const [answer, setAnswer] = useState("");
+  const [done, setDone] = useState<ReviewOutcome | undefined>();
+  const rows = useMemo(() => buildRows(plan, expanded, details), [plan, expanded, details]);
+  const current = rows[Math.min(selected, rows.length - 1)];
+
+  const finish = (outcome: ReviewOutcome) => {
+    setDone(outcome);
+    onDone(outcome);
+  };
+  const toggle = (set: Set<string>, key: string) => {
+    const next = new Set(set);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    return next;
+  };
+
+  useInput((input, key) => {
+    if (done) return;
+    if (key.ctrl && input === "c") return finish("interrupted");
+    if (key.escape) return finish(confirm ? "declined" : "closed");
+    if (key.upArrow || (input === "k" && !answer)) return setSelected((s) => Math.max(0, s - 1));
+    if (key.downArrow || (input === "j" && !answer))
+      return setSelected((s) => Math.min(rows.length - 1, s + 1));
+    if (key.return) {
+      // At the prompt Enter answers (alone, it declines); elsewhere it expands like space.
+      if (confirm) return finish(answer.trim() === "yes" ? "approved" : "declined");
+      if (current?.kind === "resource") return setExpanded((e) => toggle(e, current.key));
+      return undefined;
+    }
+    if (input === " " && !answer && current?.kind === "resource")
+      return setExpanded((e) => toggle(e, current.key));
+    if (input === "d" && !answer && current) {
+      const target = current.kind === "detail" ? current.key.split("#")[0]! : current.key;
+      return setDetails((d) => toggle(d, target));
+    }
+    if (input === "q" && !answer) return finish(confirm ? "declined" : "closed");
+    if (!confirm) return undefined;
+    if (key.backspace || key.delete) return setAnswer((a) => a.slice(0, -1));
+    if (input && !key.ctrl && !key.meta && !(NAV_KEYS.has(input) && !answer))
+      setAnswer((a) => (a + input).slice(0, 20));
+    return undefined;
+  });
+
+  const destroyed = destructive(plan);
+  const treeHeight =
+    height ??
+    Math.max(
+      5,
+      (stdout?.rows ?? 24) -
+        12 -
+        plan.blockers.length * 2 -
+        plan.warnings.length -
+        destroyed.length,
+    );
+  const view = windowOf(rows, selected, treeHeight);
+
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        wfplan · workforce "{plan.workforceName}" · {plan.region}
+      </Text>
+      {plan.blockers.map((b) => (
+        <Box key={b.code + b.message} flexDirection="column" marginTop={1}>
+          <Text color={paint("red")}>✗ Blocked: {b.message}</Text>
+          {b.hint ? <Text dimColor> hint: {b.hint}</Text> : null}
+        </Box>
+      ))}
+      {plan.warnings.map((w) => (
+        <Text key={w.message} color={paint("yellow")}>
+          ! {w.message}
+        </Text>
+      ))}
+      {destroyed.length > 0 ? (
+        <Box
+          flexDirection="column"
+          borderStyle="round"
+          borderColor={paint("red")}
+          paddingX={1}
+          marginTop={1}
+        >
+          <Text bold color={paint("red")}>
+            Destructive: these workteams will be deleted (each backed up first)
+          </Text>
+          {destroyed.map((d) => (
+            <Text key={d}>- {d}</Text>
+          ))}
+        </Box>
+      ) : null}
+      <Box flexDirection="column" marginTop={1}>
+        {!hasChanges(plan) ? (
+          <Text color={paint("green")}>No changes. The live workforce matches the spec.</Text>
+        ) : null}
+        {view.start > 0 ? <Text dimColor> ↑ {view.start} more</Text> : null}
+        {view.rows.map((row, i) => {
+          const isSelected = view.start + i === selected;
+          const marker = row.kind === "resource" ? (expanded.has(row.key) ? "▾" : "▸") : " ";
+          return (
+            <Text key={row.key} inverse={isSelected} wrap="truncate-end">
+              {"  ".repeat(row.depth)}
+              {marker} <Text color={paint(actionColor(row.action))}>{row.symbol}</Text> {row.text}
+            </Text>
+          );
+        })}
+        {view.start + view.rows.length < rows.length ? (
+          <Text dimColor> ↓ {rows.length - view.start - view.rows.length} more</Text>
+        ) : null}
+      </Box>
+      {hasChanges(plan) ? (
+        <Box marginTop={1}>
+          <Text bold>{summaryLine(plan)}</Text>
+        </Box>
+      ) : null}
+      {unmanagedLine(plan) ? <Text dimColor>{unmanagedLine(plan)}</Text> : null}
+      <Text dimColor>
+        ↑/↓ or j/k move · {confirm ? "space" : "Enter/space"} expand · d details ·{" "}
+        {confirm ? "Esc or q cancel" : "q quit"}
+      </Text>
+      {confirm && !done ? (
+        <Text>
+          <Text bold>Type yes and press Enter to apply</Text> (anything else cancels): {answer}
+          <Text inverse> </Text>
+        </Text>
+      ) : null}
+      {done === "approved" ? <Text color={paint("green")}>Approved.</Text> : null}
+      {done === "declined" ? (
+        <Text color={paint("yellow")}>Cancelled; nothing changed.</Text>
+      ) : null}
+    </Box>
+  );
+}
+
+function actionColor(action: string): "green" | "red" | "yellow" | "magenta" | undefined {
+  return action === "create"
+    ? "green"
+    : action === "delete"
+      ? "red"
+      : action === "update"
+        ? "yellow"
+        : action === "recreate"
+          ? "magenta"
+          : undefined;
+}

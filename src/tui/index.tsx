@@ -1,0 +1,73 @@
+/**
+ * The interactive UI's entry points, loaded with import() only when stdin and stdout are terminals
+ * (Ink and React stay off the start-up path of every other run).
+ */
+import { render } from "ink";
+import type { ApplyEvent } from "../apply/execute.ts";
+import type { Plan, Step } from "../core/types.ts";
+import { Progress, type StepState } from "./Progress.tsx";
+import { Review, type ReviewOutcome } from "./Review.tsx";
+
+export type { ReviewOutcome };
+
+/** Shows the plan for review; with `confirm`, resolves with the user's answer. */
+export function reviewPlan(
+  plan: Plan,
+  opts: { confirm: boolean; color: boolean },
+): Promise<ReviewOutcome> {
+  return new Promise((resolve) => {
+    const app = render(
+      <Review
+        plan={plan}
+        confirm={opts.confirm}
+        color={opts.color}
+        onDone={(outcome) => {
+          // Let Ink paint the final frame (the answer) before it leaves the screen as it is.
+          setTimeout(() => {
+            app.unmount();
+            resolve(outcome);
+          }, 20);
+        }}
+      />,
+      { exitOnCtrlC: false, patchConsole: false },
+    );
+  });
+}
+
+export interface ProgressView {
+  onEvent(e: ApplyEvent): void;
+  finish(outcome: { ok: boolean; message: string }): Promise<void>;
+}
+
+/** Live apply progress, fed by the executor's events. */
+export function startProgress(steps: Step[], color: boolean): ProgressView {
+  const states: StepState[] = steps.map((step) => ({ step, status: "pending" }));
+  const startedAt = Date.now();
+  let waiting: { status: string; elapsedMs: number } | undefined;
+  const view = (outcome?: { ok: boolean; message: string }) => (
+    <Progress
+      steps={[...states]}
+      waiting={waiting}
+      startedAt={startedAt}
+      color={color}
+      outcome={outcome}
+    />
+  );
+  const app = render(view(), { exitOnCtrlC: false, patchConsole: false });
+  return {
+    onEvent(e) {
+      if (e.type === "step-start") states[e.index - 1] = { step: e.step, status: "running" };
+      else if (e.type === "step-done")
+        states[e.index - 1] = { step: e.step, status: "done", ms: e.ms, note: e.note };
+      else if (e.type === "step-failed")
+        states[e.index - 1] = { step: e.step, status: "failed", ms: e.ms, error: e.error };
+      else if (e.type === "waiting") waiting = { status: e.status, elapsedMs: e.elapsedMs };
+      app.rerender(view());
+    },
+    async finish(outcome) {
+      app.rerender(view(outcome));
+      await new Promise((r) => setTimeout(r, 20));
+      app.unmount();
+    },
+  };
+}
