@@ -6,7 +6,7 @@
  * Presentational: props in, callbacks out.
  */
 import { Box, Text, useInput, useStdout } from "ink";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { Plan } from "../core/types.ts";
 import { hasChanges, summaryLine, unmanagedLine } from "../render/describe.ts";
 import { buildRows, destructive, windowOf } from "./rows.ts";
@@ -37,12 +37,22 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
   const [selected, setSelected] = useState(0);
   const [answer, setAnswer] = useState("");
   const [done, setDone] = useState<ReviewOutcome | undefined>();
+  // Keys can arrive faster than React re-registers the input handler (type-ahead, "yes⏎" in one
+  // chunk): the handler reads and writes these refs, never a possibly stale render's state.
+  const answerRef = useRef("");
+  const doneRef = useRef(false);
   const rows = useMemo(() => buildRows(plan, expanded, details), [plan, expanded, details]);
   const current = rows[Math.min(selected, rows.length - 1)];
 
   const finish = (outcome: ReviewOutcome) => {
+    if (doneRef.current) return;
+    doneRef.current = true;
     setDone(outcome);
     onDone(outcome);
+  };
+  const type = (text: string) => {
+    answerRef.current = text.slice(0, 20);
+    setAnswer(answerRef.current);
   };
   const toggle = (set: Set<string>, key: string) => {
     const next = new Set(set);
@@ -50,32 +60,36 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
     else next.add(key);
     return next;
   };
+  const enter = () => {
+    // At the prompt Enter answers (alone, it declines); elsewhere it expands like space.
+    if (confirm) return finish(answerRef.current.trim() === "yes" ? "approved" : "declined");
+    if (current?.kind === "resource") setExpanded((e) => toggle(e, current.key));
+  };
 
   useInput((input, key) => {
-    if (done) return;
+    if (doneRef.current) return;
+    const typing = answerRef.current.length > 0;
     if (key.ctrl && input === "c") return finish("interrupted");
     if (key.escape) return finish(confirm ? "declined" : "closed");
-    if (key.upArrow || (input === "k" && !answer)) return setSelected((s) => Math.max(0, s - 1));
-    if (key.downArrow || (input === "j" && !answer))
+    if (key.return) return enter();
+    if (key.upArrow || (input === "k" && !typing)) return setSelected((s) => Math.max(0, s - 1));
+    if (key.downArrow || (input === "j" && !typing))
       return setSelected((s) => Math.min(rows.length - 1, s + 1));
-    if (key.return) {
-      // At the prompt Enter answers (alone, it declines); elsewhere it expands like space.
-      if (confirm) return finish(answer.trim() === "yes" ? "approved" : "declined");
-      if (current?.kind === "resource") return setExpanded((e) => toggle(e, current.key));
-      return undefined;
-    }
-    if (input === " " && !answer && current?.kind === "resource")
+    if (input === " " && !typing && current?.kind === "resource")
       return setExpanded((e) => toggle(e, current.key));
-    if (input === "d" && !answer && current) {
+    if (input === "d" && !typing && current) {
       const target = current.kind === "detail" ? current.key.split("#")[0]! : current.key;
       return setDetails((d) => toggle(d, target));
     }
-    if (input === "q" && !answer) return finish(confirm ? "declined" : "closed");
-    if (!confirm) return undefined;
-    if (key.backspace || key.delete) return setAnswer((a) => a.slice(0, -1));
-    if (input && !key.ctrl && !key.meta && !(NAV_KEYS.has(input) && !answer))
-      setAnswer((a) => (a + input).slice(0, 20));
-    return undefined;
+    if (input === "q" && !typing) return finish(confirm ? "declined" : "closed");
+    if (!confirm) return;
+    if (key.backspace || key.delete) return type(answerRef.current.slice(0, -1));
+    if (!input || key.ctrl || key.meta || (NAV_KEYS.has(input) && !typing)) return;
+    // Text may come as one chunk, Enter included ("yes\r"): take it character by character.
+    for (const ch of input) {
+      if (ch === "\r" || ch === "\n") return enter();
+      type(answerRef.current + ch);
+    }
   });
 
   const destroyed = destructive(plan);

@@ -1,0 +1,174 @@
+/**
+ * The interactive apply in a real pseudo-terminal (util-linux `script` allocates it): review the
+ * plan, type yes, and watch the apply finish against the emulator.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import {
+  CreateWorkforceCommand,
+  CreateWorkteamCommand,
+  ListWorkteamsCommand,
+} from "@aws-sdk/client-sagemaker";
+import { describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.ts";
+import { oidcConfig, spec, yaml } from "../builders.ts";
+import { emulator, OIDC, sdk } from "../helpers/emulator.ts";
+
+/** A person reads before typing; give Ink the moment it takes to switch the terminal to raw mode. */
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+interface Session {
+  output: () => string;
+  type: (text: string) => void;
+  waitFor: (pattern: RegExp) => Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function terminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Session {
+  const command = [
+    "stty cols 120 rows 40;",
+    process.execPath,
+    resolve("bin/wfplan.js"),
+    ...args,
+  ].join(" ");
+  const { CI, ...rest } = process.env;
+  const child = spawn("script", ["-qfec", command, "/dev/null"], {
+    cwd,
+    env: {
+      ...rest,
+      TERM: "xterm-256color",
+      NO_COLOR: "1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      ...env,
+    },
+  });
+  let out = "";
+  const waiters: { pattern: RegExp; done: () => void }[] = [];
+  child.stdout.on("data", (d) => {
+    // The screen as text: without ANSI colour and cursor movement codes.
+    out += stripVTControlCharacters(String(d));
+    for (const w of [...waiters]) {
+      if (w.pattern.test(out)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done();
+      }
+    }
+  });
+  return {
+    output: () => out,
+    type: (text) => child.stdin.write(text),
+    waitFor: (pattern) =>
+      new Promise((done, fail) => {
+        if (pattern.test(out)) return done();
+        const timer = setTimeout(
+          () => fail(new Error(`timed out waiting for ${pattern}; screen so far:\n${out}`)),
+          20_000,
+        );
+        waiters.push({
+          pattern,
+          done: () => {
+            clearTimeout(timer);
+            done();
+          },
+        });
+      }),
+    exited: new Promise((r) => child.on("close", (code) => r(code))),
+  };
+}
+
+async function seeded(): Promise<Emulator> {
+  const emu = await emulator({ updateDelayMs: 800 });
+  const client = sdk(emu);
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: { ...OIDC, Issuer: "https://idp.example.com" },
+    }),
+  );
+  for (const name of ["annotators", "reviewers"]) {
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: name,
+        Description: name,
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name] } }],
+      }),
+    );
+  }
+  return emu;
+}
+
+function project() {
+  const dir = mkdtempSync(join(tmpdir(), "wfplan-tty-"));
+  writeFileSync(
+    join(dir, "workforce.yaml"),
+    yaml({
+      region: "us-east-1",
+      ...spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://login.example.com" }) } }),
+    }),
+  );
+  return dir;
+}
+
+describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
+  it("reviews the plan, takes yes, and shows the apply finish", async () => {
+    const emu = await seeded();
+    const s = terminal(
+      ["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"],
+      project(),
+      { WFPLAN_OIDC_CLIENT_SECRET: "tty-secret" },
+    );
+    await s.waitFor(/Type yes and press Enter to apply/);
+    expect(s.output()).toContain("Destructive: these workteams will be deleted");
+    await settle();
+    s.type("yes");
+    await s.waitFor(/apply \(anything else cancels\): yes/);
+    s.type("\r");
+    const code = await s.exited;
+    if (code !== 0) console.log(s.output());
+    expect(code).toBe(0);
+    const screen = s.output();
+    expect(screen).toContain("Approved.");
+    expect(screen).toMatch(/✓ 5\/8 wait until the workforce is Active/);
+    expect(screen).toContain("Apply complete.");
+    expect(screen).not.toContain("tty-secret");
+    const { Workteams } = await sdk(emu).send(new ListWorkteamsCommand({}));
+    expect(Workteams?.map((t) => t.WorkteamName).sort()).toEqual(["annotators", "reviewers"]);
+  });
+
+  it("declines on Enter alone: exit 3, nothing changed", async () => {
+    const emu = await seeded();
+    const before = emu.calls.length;
+    const s = terminal(
+      ["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"],
+      project(),
+      { WFPLAN_OIDC_CLIENT_SECRET: "x" },
+    );
+    await s.waitFor(/Type yes and press Enter to apply/);
+    await settle();
+    s.type("\r");
+    expect(await s.exited).toBe(3);
+    expect(s.output()).toContain("Cancelled; nothing changed.");
+    expect(
+      emu.calls.slice(before).filter((c) => /^(Create|Update|Delete)/.test(c.operation)),
+    ).toEqual([]);
+  });
+
+  it("Ctrl-C at the review exits 130 and changes nothing", async () => {
+    const emu = await seeded();
+    const s = terminal(
+      ["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"],
+      project(),
+      { WFPLAN_OIDC_CLIENT_SECRET: "x" },
+    );
+    await s.waitFor(/Type yes and press Enter to apply/);
+    await settle();
+    s.type("\u0003");
+    expect(await s.exited).toBe(130);
+  });
+});

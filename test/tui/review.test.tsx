@@ -1,0 +1,253 @@
+import { render } from "ink-testing-library";
+import { describe, expect, it, vi } from "vitest";
+import type { Plan } from "../../src/core/types.ts";
+import { Progress, type StepState } from "../../src/tui/Progress.tsx";
+import { Review } from "../../src/tui/Review.tsx";
+import { buildRows, windowOf } from "../../src/tui/rows.ts";
+
+const plan: Plan = {
+  region: "us-east-1",
+  workforceName: "labelers",
+  resources: [
+    {
+      type: "workforce",
+      name: "labelers",
+      action: "update",
+      changes: [
+        {
+          path: "workforce.oidcConfig.issuer",
+          action: "update",
+          before: "https://old",
+          after: "https://new",
+          sensitive: false,
+        },
+        {
+          path: "workforce.oidcConfig.clientSecret",
+          action: "update",
+          before: "(sensitive)",
+          after: "(sensitive) from ${env:S}",
+          sensitive: true,
+        },
+      ],
+    },
+    {
+      type: "workteam",
+      name: "annotators",
+      action: "recreate",
+      reason: "deleted before the OIDC update and recreated after it, from the backup",
+      changes: [],
+    },
+  ],
+  steps: [
+    { kind: "backup", workteams: ["annotators"] },
+    { kind: "delete-workteam", name: "annotators", reason: "oidc" },
+    { kind: "update-workforce", fields: ["oidcConfig"], sendsSecret: true },
+    { kind: "wait-active" },
+    { kind: "create-workteam", name: "annotators", source: "backup" },
+    { kind: "verify" },
+  ],
+  blockers: [],
+  warnings: [{ message: "a warning" }],
+  unmanaged: [],
+  sendsSecret: true,
+  summary: { add: 0, change: 1, delete: 0, recreate: 1 },
+};
+
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+async function review(confirm = true, p: Plan = plan) {
+  const onDone = vi.fn();
+  const ui = render(
+    <Review plan={p} confirm={confirm} color={false} onDone={onDone} height={20} />,
+  );
+  await tick();
+  const type = async (...keys: string[]) => {
+    for (const k of keys) {
+      ui.stdin.write(k);
+      await tick();
+    }
+  };
+  return { ...ui, onDone, type };
+}
+
+describe("the review screen", () => {
+  it("shows warnings, the destructive section, the tree, the summary and the prompt", async () => {
+    const { lastFrame } = await review();
+    const frame = lastFrame()!;
+    expect(frame).toContain('wfplan · workforce "labelers" · us-east-1');
+    expect(frame).toContain("! a warning");
+    expect(frame).toContain("Destructive: these workteams will be deleted");
+    expect(frame).toContain("- annotators (recreated after the OIDC update)");
+    expect(frame).toContain('▾ ~ update workforce "labelers"  (2 changes)');
+    expect(frame).toContain('~ oidcConfig.issuer: "https://old" → "https://new"');
+    expect(frame).toContain("Plan: 0 to add, 1 to change, 0 to delete, 1 to recreate.");
+    expect(frame).toContain("Type yes and press Enter to apply");
+    expect(frame.indexOf("a warning")).toBeLessThan(frame.indexOf("update workforce"));
+  });
+
+  it("collapses and expands with space, moving with j/k and the arrows", async () => {
+    const { lastFrame, type } = await review();
+    await type(" ");
+    expect(lastFrame()).toContain('▸ ~ update workforce "labelers"');
+    expect(lastFrame()).not.toContain("oidcConfig.issuer");
+    await type(" ");
+    expect(lastFrame()).toContain("oidcConfig.issuer");
+    await type("j", "\u001B[B", "\u001B[A", "k");
+    expect(lastFrame()).toContain("oidcConfig.issuer");
+  });
+
+  it("shows the details of a change with d: the API call it becomes", async () => {
+    const { lastFrame, type } = await review();
+    await type("j", "d");
+    expect(lastFrame()).toContain(
+      "API: UpdateWorkforce with the whole OidcConfig, ClientSecret included",
+    );
+    await type("d");
+    expect(lastFrame()).not.toContain("API: UpdateWorkforce");
+  });
+
+  it("approves only on yes + Enter", async () => {
+    const { onDone, type, lastFrame } = await review();
+    await type("y", "e", "s");
+    expect(lastFrame()).toContain("(anything else cancels): yes");
+    await type("\r");
+    expect(onDone).toHaveBeenCalledWith("approved");
+  });
+
+  it("approves typed-ahead input: yes and Enter in one chunk, or faster than a render", async () => {
+    const chunk = await review();
+    await chunk.type("yes\r");
+    expect(chunk.onDone).toHaveBeenCalledWith("approved");
+    const fast = await review();
+    fast.stdin.write("yes");
+    fast.stdin.write("\r");
+    await tick();
+    expect(fast.onDone).toHaveBeenCalledWith("approved");
+  });
+
+  it.each([
+    ["Enter alone", ["\r"]],
+    ["another answer", ["n", "o", "\r"]],
+    ["yes with more", ["y", "e", "s", "s", "\r"]],
+    ["Esc", ["\u001B"]],
+    ["q", ["q"]],
+  ])("declines on %s", async (_name, keys) => {
+    const { onDone, type } = await review();
+    await type(...keys);
+    expect(onDone).toHaveBeenCalledWith("declined");
+    expect(onDone).toHaveBeenCalledTimes(1);
+  });
+
+  it("reports Ctrl-C as an interrupt", async () => {
+    const { onDone, type } = await review();
+    await type("\u0003");
+    expect(onDone).toHaveBeenCalledWith("interrupted");
+  });
+
+  it("without confirmation, q closes the view", async () => {
+    const { onDone, type, lastFrame } = await review(false);
+    expect(lastFrame()).not.toContain("Type yes");
+    await type("q");
+    expect(onDone).toHaveBeenCalledWith("closed");
+  });
+
+  it("scrolls a long plan inside its window", async () => {
+    const long: Plan = {
+      ...plan,
+      resources: Array.from({ length: 40 }, (_, i) => ({
+        type: "workteam" as const,
+        name: `team${i}`,
+        action: "create" as const,
+        changes: [],
+      })),
+    };
+    const { lastFrame, type } = await review(true, long);
+    expect(lastFrame()).toContain('create workteam "team0"');
+    expect(lastFrame()).not.toContain('create workteam "team30"');
+    expect(lastFrame()).toMatch(/↓ \d+ more/);
+    await type(...Array.from({ length: 30 }, () => "j"));
+    expect(lastFrame()).toContain('create workteam "team30"');
+    expect(lastFrame()).toMatch(/↑ \d+ more/);
+  });
+});
+
+describe("rows", () => {
+  it("keeps the selection in the window", () => {
+    const rows = buildRows(
+      {
+        ...plan,
+        resources: Array.from({ length: 10 }, (_, i) => ({
+          type: "workteam" as const,
+          name: `t${i}`,
+          action: "create" as const,
+          changes: [],
+        })),
+      },
+      new Set(),
+      new Set(),
+    );
+    expect(windowOf(rows, 0, 4).rows.map((r) => r.key)).toEqual([
+      "workteam:t0",
+      "workteam:t1",
+      "workteam:t2",
+      "workteam:t3",
+    ]);
+    expect(windowOf(rows, 9, 4).start).toBe(6);
+    expect(windowOf(rows, 5, 4).rows.map((r) => r.key)).toContain("workteam:t5");
+  });
+});
+
+describe("apply progress", () => {
+  const steps = plan.steps;
+  const state = (statuses: StepState["status"][]): StepState[] =>
+    steps.map((step, i) => ({ step, status: statuses[i] ?? "pending", ms: 100 }));
+
+  it("shows a spinner on the running step and the workforce status while waiting", () => {
+    const { lastFrame } = render(
+      <Progress
+        steps={state(["done", "done", "done", "running"])}
+        waiting={{ status: "Updating", elapsedMs: 4000 }}
+        startedAt={Date.now()}
+        color={false}
+      />,
+    );
+    const frame = lastFrame()!;
+    expect(frame).toContain("✓ 1/6 back up workteam annotators");
+    expect(frame).toMatch(
+      /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 4\/6 wait until the workforce is Active — workforce Updating \(4s\)/,
+    );
+    expect(frame).toContain("· 5/6 restore workteam annotators from the backup");
+    expect(frame).toContain("Ctrl-C stops after the current step");
+  });
+
+  it("marks a failed step with a cross and its error, and ends with the outcome", () => {
+    const failed = state(["done", "done", "done", "failed"]);
+    failed[3]!.error = "the workforce update failed: bad issuer";
+    const { lastFrame } = render(
+      <Progress
+        steps={failed}
+        startedAt={Date.now()}
+        color={false}
+        outcome={{ ok: false, message: "Apply failed." }}
+      />,
+    );
+    expect(lastFrame()).toContain("✗ 4/6 wait until the workforce is Active");
+    expect(lastFrame()).toContain("the workforce update failed: bad issuer");
+    expect(lastFrame()).toContain("Apply failed.");
+  });
+
+  it("shows the verify result", () => {
+    const all = state(["done", "done", "done", "done", "done", "done"]);
+    all[5]!.note = "no changes remain";
+    const { lastFrame } = render(
+      <Progress
+        steps={all}
+        startedAt={Date.now()}
+        color={false}
+        outcome={{ ok: true, message: "All steps done." }}
+      />,
+    );
+    expect(lastFrame()).toContain("verify: read the live state again and expect no changes");
+    expect(lastFrame()).toContain("no changes remain");
+  });
+});
