@@ -1,17 +1,10 @@
 /**
  * The wfplan command line: parses arguments, runs one command, and is the one place where an
- * outcome becomes an exit code (PRODUCT.md, "Exit codes").
+ * outcome becomes an exit code (PRODUCT.md, "Exit codes"). Each command's code is imported only
+ * when that command runs: start-up loads commander and nothing else.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { jsonSchema } from "../spec/schema.ts";
-import { applyCommand } from "./commands/apply.ts";
-import { demoCommand } from "./commands/demo.ts";
-import { emulator } from "./commands/emulator.ts";
-import { importCommand } from "./commands/import.ts";
-import { planCommand } from "./commands/plan.ts";
-import { restoreCommand } from "./commands/restore.ts";
-import { validate } from "./commands/validate.ts";
 import { ExitCode, ReportedError, UserError } from "./errors.ts";
 import { colorsFor } from "./style.ts";
 
@@ -34,7 +27,8 @@ function program(): Command {
     .addOption(
       new Option("--format <FORMAT>", "output format").choices(["text", "json"]).default("text"),
     )
-    .action((opts: { file: string; format: "text" | "json" }) => {
+    .action(async (opts: { file: string; format: "text" | "json" }) => {
+      const { validate } = await import("./commands/validate.ts");
       validate({ ...opts, ...cli.opts() });
     });
 
@@ -75,6 +69,7 @@ function program(): Command {
         ),
     ),
   ).action(async (opts) => {
+    const { planCommand } = await import("./commands/plan.ts");
     process.exitCode = await planCommand({ ...opts, ...cli.opts() });
   });
 
@@ -108,6 +103,7 @@ function program(): Command {
         hint: "add --auto-approve, or apply a saved plan file",
       });
     }
+    const { applyCommand } = await import("./commands/apply.ts");
     process.exitCode = await applyCommand({ ...opts, ...cli.opts(), planFile });
   });
 
@@ -119,6 +115,7 @@ function program(): Command {
       )
       .argument("<BACKUP>", "a file from .wfplan/backups/"),
   ).action(async (backup: string, opts) => {
+    const { restoreCommand } = await import("./commands/restore.ts");
     await restoreCommand({ ...opts, backup });
   });
 
@@ -130,6 +127,7 @@ function program(): Command {
       .option("--out <FILE>", "write the spec to FILE (default: stdout)")
       .option("--force", "overwrite --out FILE if it exists"),
   ).action(async (opts) => {
+    const { importCommand } = await import("./commands/import.ts");
     await importCommand(opts);
   });
 
@@ -156,6 +154,7 @@ function program(): Command {
     .option("--fail-updates <N>", "how many updates --fail-update fails", integer, 1)
     .option("-q, --quiet", "do not log each call")
     .action(async (opts) => {
+      const { emulator } = await import("./commands/emulator.ts");
       await emulator(opts);
     });
 
@@ -165,6 +164,7 @@ function program(): Command {
       "the whole plan → apply cycle (backup, delete, update, wait, restore, verify) against an embedded emulator",
     )
     .action(async () => {
+      const { demoCommand } = await import("./commands/demo.ts");
       process.exitCode = await demoCommand(cli.opts());
     });
 
@@ -173,7 +173,8 @@ function program(): Command {
     .description(
       "print the JSON Schema of workforce.yaml (for editors; committed as schema/workforce.schema.json)",
     )
-    .action(() => {
+    .action(async () => {
+      const { jsonSchema } = await import("../spec/schema.ts");
       process.stdout.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
     });
 

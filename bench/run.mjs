@@ -1,0 +1,270 @@
+#!/usr/bin/env node
+/**
+ * wfplan's benchmark: side by side in one run, against one local emulator (a separate process),
+ *   - `wfplan plan --format json` (no terminal) vs `aws sagemaker describe-workforce`, wall time;
+ *   - the first frame of the interactive review (in a pseudo-terminal) vs the same AWS CLI call;
+ *   - peak memory of a plan;
+ *   - apply overhead: apply's wall time minus the emulator's configured update delay.
+ * Prints medians and ratios. It reports; it never fails the build.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+
+// The SDK warns about Node 20 on import; wfplan silences it for its users, the benchmark too.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+const { CreateWorkforceCommand, CreateWorkteamCommand, SageMakerClient } = await import(
+  "@aws-sdk/client-sagemaker"
+);
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const UPDATE_DELAY_MS = 2000;
+const BIN = resolve("bin/wfplan.js");
+const HOOK = resolve("bench/rss-hook.mjs");
+const work = mkdtempSync(join(tmpdir(), "wfplan-bench-"));
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: "bench",
+  AWS_SECRET_ACCESS_KEY: "bench",
+  AWS_DEFAULT_REGION: "us-east-1",
+  AWS_REGION: "us-east-1",
+  AWS_PAGER: "",
+  WFPLAN_OIDC_CLIENT_SECRET: "bench-secret",
+  CI: "true",
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+function awsCli() {
+  if (spawnSync("aws", ["--version"]).status === 0) return true;
+  if (process.getuid?.() === 0) {
+    console.log("AWS CLI not found: installing Debian's awscli package …");
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
+    spawnSync("apt-get", ["install", "-y", "-qq", "awscli"], { stdio: "ignore" });
+  }
+  return spawnSync("aws", ["--version"]).status === 0;
+}
+
+async function startEmulator() {
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "emulator",
+      "--port",
+      "0",
+      "--quiet",
+      "--create-delay-ms",
+      "0",
+      "--update-delay-ms",
+      String(UPDATE_DELAY_MS),
+    ],
+    { env },
+  );
+  const url = await new Promise((ok, fail) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) ok(m[1]);
+    });
+    child.on("exit", (code) => fail(new Error(`emulator exited ${code}`)));
+  });
+  return { url, stop: () => child.kill("SIGTERM") };
+}
+
+function timed(cmd, args, extraEnv = {}) {
+  const start = performance.now();
+  const r = spawnSync(cmd, args, { env: { ...env, ...extraEnv }, encoding: "utf8" });
+  return { ms: performance.now() - start, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function spec(cidr) {
+  const file = join(work, `workforce-${cidr.replace(/[./]/g, "_")}.yaml`);
+  writeFileSync(
+    file,
+    `version: 1
+region: us-east-1
+workforce:
+  name: labelers
+  oidcConfig:
+    clientId: 0oa1example
+    clientSecret: \${env:WFPLAN_OIDC_CLIENT_SECRET}
+    issuer: https://idp.example.com
+    authorizationEndpoint: https://idp.example.com/oauth2/authorize
+    tokenEndpoint: https://idp.example.com/oauth2/token
+    userInfoEndpoint: https://idp.example.com/oauth2/userinfo
+    logoutEndpoint: https://idp.example.com/logout
+    jwksUri: https://idp.example.com/oauth2/keys
+  sourceIpConfig:
+    cidrs: [${cidr}]
+`,
+  );
+  return file;
+}
+
+/** Milliseconds until the interactive review shows its prompt, in a pseudo-terminal. */
+function firstFrame(url, file) {
+  return new Promise((done) => {
+    const { CI, ...ttyEnv } = env;
+    const command = `stty cols 120 rows 40; ${process.execPath} ${BIN} apply -f ${file} --endpoint-url ${url}`;
+    const start = performance.now();
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      env: { ...ttyEnv, TERM: "xterm-256color" },
+    });
+    let out = "";
+    let at;
+    child.stdout.on("data", (d) => {
+      out += stripVTControlCharacters(String(d));
+      if (at === undefined && /Type yes and press Enter/.test(out)) {
+        at = performance.now() - start;
+        setTimeout(() => child.stdin.write("\u001b"), 100);
+      }
+    });
+    child.on("close", () => done(at));
+  });
+}
+
+async function main() {
+  const hasAws = awsCli();
+  const emu = await startEmulator();
+  const client = new SageMakerClient({
+    region: "us-east-1",
+    endpoint: emu.url,
+    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+  });
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: {
+        ClientId: "0oa1example",
+        ClientSecret: "x",
+        Issuer: "https://idp.example.com",
+        AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+        TokenEndpoint: "https://idp.example.com/oauth2/token",
+        UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
+        LogoutEndpoint: "https://idp.example.com/logout",
+        JwksUri: "https://idp.example.com/oauth2/keys",
+      },
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+    }),
+  );
+  for (const name of ["annotators", "reviewers"]) {
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: name,
+        Description: name,
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name] } }],
+      }),
+    );
+  }
+  const same = spec("10.0.0.0/16");
+  const other = spec("10.1.0.0/16");
+  const rssFile = join(work, "rss");
+
+  const plan = [];
+  const aws = [];
+  const rss = [];
+  for (let i = 0; i < RUNS; i++) {
+    const p = timed(process.execPath, [
+      BIN,
+      "plan",
+      "-f",
+      same,
+      "--format",
+      "json",
+      "--endpoint-url",
+      emu.url,
+    ]);
+    if (p.status !== 0) throw new Error(`wfplan plan failed: ${p.stderr}`);
+    plan.push(p.ms);
+    // Memory in a run of its own: the hook that reads it is not part of the timed runs.
+    timed(
+      process.execPath,
+      ["--import", HOOK, BIN, "plan", "-f", same, "--format", "json", "--endpoint-url", emu.url],
+      { WFPLAN_BENCH_RSS_FILE: rssFile },
+    );
+    rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+    if (hasAws) {
+      const a = timed("aws", [
+        "sagemaker",
+        "describe-workforce",
+        "--workforce-name",
+        "labelers",
+        "--endpoint-url",
+        emu.url,
+      ]);
+      if (a.status !== 0) throw new Error(`aws failed: ${a.stderr}`);
+      aws.push(a.ms);
+    }
+  }
+
+  const frames = [];
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  for (let i = 0; hasScript && i < Math.min(RUNS, 5); i++)
+    frames.push(await firstFrame(emu.url, other));
+
+  const overhead = [];
+  for (let i = 0; i < Math.min(RUNS, 5); i++) {
+    const a = timed(
+      process.execPath,
+      [BIN, "apply", "-f", i % 2 ? same : other, "--auto-approve", "--endpoint-url", emu.url],
+      {},
+    );
+    if (a.status !== 0) throw new Error(`wfplan apply failed: ${a.stderr}`);
+    overhead.push(a.ms - UPDATE_DELAY_MS);
+  }
+  emu.stop();
+
+  const rows = [];
+  const awsMedian = hasAws ? median(aws) : undefined;
+  rows.push([
+    "aws sagemaker describe-workforce (baseline)",
+    awsMedian === undefined ? "n/a (no AWS CLI)" : ms(awsMedian),
+    "1.00×",
+    "",
+  ]);
+  rows.push([
+    "wfplan plan --format json, no terminal",
+    ms(median(plan)),
+    awsMedian ? `${(median(plan) / awsMedian).toFixed(2)}×` : "",
+    "target ≤ 0.30×",
+  ]);
+  if (frames.length) {
+    rows.push([
+      "first frame of the interactive review",
+      ms(median(frames)),
+      awsMedian ? `${(median(frames) / awsMedian).toFixed(2)}×` : "",
+      "target ≤ 0.70×",
+    ]);
+  }
+  rows.push(["peak memory of a plan", `${median(rss).toFixed(0)} MiB`, "", "target ≤ 80 MiB"]);
+  rows.push([
+    `apply overhead over the ${UPDATE_DELAY_MS} ms update delay`,
+    ms(median(overhead)),
+    "",
+    "target < 1000 ms",
+  ]);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(
+    `\nwfplan benchmark · medians of ${RUNS} runs (first frame and apply: ${Math.min(RUNS, 5)}) · ${process.platform} ${process.arch} · Node ${process.version}`,
+  );
+  if (hasAws)
+    console.log(
+      `AWS CLI: ${spawnSync("aws", ["--version"], { encoding: "utf8" }).stdout.trim() || spawnSync("aws", ["--version"], { encoding: "utf8" }).stderr.trim()}`,
+    );
+  for (const r of rows)
+    console.log(`  ${r[0].padEnd(width)}  ${r[1].padStart(16)}  ${r[2].padStart(6)}  ${r[3]}`);
+}
+
+main().catch((e) => {
+  console.error(`benchmark failed: ${e.message}`);
+  process.exitCode = 1;
+});
