@@ -1,7 +1,8 @@
 /**
  * Workteam backups: written (and synced) before any workteam is deleted, in
  * .wfplan/backups/<workforce>-<UTC timestamp>.json, mode 0600. A backup is "open" until an apply
- * that used it verifies; re-running apply restores the workteams of the newest open backup.
+ * that used it verifies; re-running apply restores the missing workteams of every open backup
+ * (so two applies that raced, or a run killed at any point, never lose one).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,22 +54,40 @@ export function readBackup(file: string): Backup {
   return doc as Backup;
 }
 
-/** The newest backup of this workforce that no verified apply has closed, if any. */
-export function newestOpenBackup(
+/** Workteams that backups not yet closed by a verified apply hold: every such backup's, newest first. */
+export interface OpenBackups {
+  files: string[];
+  /** One entry per workteam, from the newest open backup that has it. */
+  workteams: BackedUpWorkteam[];
+}
+
+export function openBackups(
   dir: string,
   workforceName: string,
   region: string,
-): { file: string; backup: Backup } | undefined {
+): OpenBackups | undefined {
   if (!existsSync(dir)) return undefined;
   const files = readdirSync(dir)
     .filter((f) => f.startsWith(`${workforceName}-`) && f.endsWith(".json"))
     .sort()
-    .reverse();
-  for (const f of files) {
-    const file = join(dir, f);
+    .reverse()
+    .map((f) => join(dir, f));
+  const open: OpenBackups = { files: [], workteams: [] };
+  for (const file of files) {
     const backup = readBackup(file);
-    if (backup.workforceName !== workforceName || backup.region !== region) continue;
-    return backup.completedAt ? undefined : { file, backup };
+    if (backup.completedAt || backup.workforceName !== workforceName || backup.region !== region)
+      continue;
+    open.files.push(file);
+    for (const t of backup.workteams) {
+      if (!open.workteams.some((x) => x.workteam.WorkteamName === t.workteam.WorkteamName))
+        open.workteams.push(t);
+    }
   }
-  return undefined;
+  return open.files.length ? open : undefined;
+}
+
+/** Marks backups closed: a verified apply has restored (or, by policy, let go of) their workteams. */
+export function closeBackups(files: readonly string[], now: Date): void {
+  for (const file of files)
+    writeBackup(file, { ...readBackup(file), completedAt: now.toISOString() });
 }

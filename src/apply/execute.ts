@@ -30,7 +30,13 @@ import { InterruptedError, UserError } from "../cli/errors.ts";
 import { plan as makePlan } from "../core/plan.ts";
 import type { Plan, PlanOptions, Step } from "../core/types.ts";
 import type { Spec } from "../spec/schema.ts";
-import { type BackedUpWorkteam, type Backup, backupPath, writeBackup } from "./backup.ts";
+import {
+  type BackedUpWorkteam,
+  type Backup,
+  backupPath,
+  type OpenBackups,
+  writeBackup,
+} from "./backup.ts";
 
 export type ApplyEvent =
   | { type: "step-start"; index: number; total: number; step: Step }
@@ -49,8 +55,8 @@ export interface ApplyContext {
   secret: () => string | undefined;
   waitTimeoutMs: number;
   backupDir: string;
-  /** Workteams of an earlier open backup, for steps that restore them. */
-  restoreFrom?: { file: string; backup: Backup };
+  /** Workteams of earlier open backups, for steps that restore them. */
+  restoreFrom?: OpenBackups;
   /** Set by the first Ctrl-C / SIGTERM: stop before the next step. */
   interrupted: () => boolean;
   onEvent: (e: ApplyEvent) => void;
@@ -86,7 +92,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const steps = ctx.plan.steps;
   const completed: Step[] = [];
   const saved = new Map<string, BackedUpWorkteam>(
-    (ctx.restoreFrom?.backup.workteams ?? []).map((t) => [t.workteam.WorkteamName!, t]),
+    (ctx.restoreFrom?.workteams ?? []).map((t) => [t.workteam.WorkteamName!, t]),
   );
   let backupFile: string | undefined;
   let remaining: string[] = [];
@@ -186,7 +192,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
           saved.set(name, entry);
         }
         // Carry over teams an earlier unfinished apply still has to restore: one open backup holds all.
-        for (const t of ctx.restoreFrom?.backup.workteams ?? []) {
+        for (const t of ctx.restoreFrom?.workteams ?? []) {
           if (!step.workteams.includes(t.workteam.WorkteamName!)) backup.workteams.push(t);
         }
         backupFile = backupPath(ctx.backupDir, wfName, new Date(now()));

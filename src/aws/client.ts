@@ -27,8 +27,28 @@ export function sagemakerClient(opts: AwsOptions, specRegion?: string): SageMake
     // Throttling and 5xx are retried by the SDK; adaptive mode also slows down when throttled.
     retryMode: "adaptive",
     maxAttempts: 6,
+    logger: process.env.WFPLAN_DEBUG ? debugLogger : undefined,
   });
 }
+
+/**
+ * WFPLAN_DEBUG=1 logs every SDK call to stderr. The SDK logs inputs through the service model's
+ * sensitive-field filter, so the OIDC ClientSecret shows as ***SensitiveInformation***; a test
+ * greps the whole log for the secret to hold it to that.
+ */
+const write =
+  (level: string) =>
+  (...args: unknown[]) => {
+    const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+    process.stderr.write(`[wfplan debug] ${level} ${text}\n`);
+  };
+const debugLogger = {
+  trace: () => {},
+  debug: write("debug"),
+  info: write("info"),
+  warn: write("warn"),
+  error: write("error"),
+};
 
 /** The region the client will use, or a clear error when none is configured anywhere. */
 export async function regionOf(client: SageMakerClient): Promise<string> {

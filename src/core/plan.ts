@@ -183,6 +183,7 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
   }
   for (const teamName of live.restorable ?? []) {
     if (liveTeams.has(teamName) || declared.has(teamName) || !options.restoreWorkteams) continue;
+    if (spec.workteams && options.pruneWorkteams) continue; // it would be pruned again
     teamResources.push({
       type: "workteam",
       name: teamName,
@@ -230,7 +231,10 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
   }
   if (workforceStep) steps.push(workforceStep, { kind: "wait-active" });
   steps.push(...teamSteps);
-  for (const t of prune) steps.push({ kind: "delete-workteam", name: t, reason: "prune" });
+  // A pruned workteam that blocks the OIDC update is already deleted before it.
+  for (const t of prune.filter((n) => !deleteForOidc.includes(n))) {
+    steps.push({ kind: "delete-workteam", name: t, reason: "prune" });
+  }
   if (steps.length > 0) steps.push({ kind: "verify" });
 
   resources.push(...teamResources);

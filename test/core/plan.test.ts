@@ -431,6 +431,26 @@ describe("workteams", () => {
     expect(pruned.summary.delete).toBe(1);
   });
 
+  it("deletes a pruned team that blocks an OIDC update once, before the update, and does not restore it", () => {
+    const s = spec({
+      workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+      workteams: [],
+      policy: { pruneWorkteams: true },
+    });
+    const p = plan(
+      s,
+      live({ workteams: [liveTeam("old")] }),
+      opts({ allowWorkteamDeletion: true, pruneWorkteams: true }),
+    );
+    expect(kinds(p)).toEqual([
+      "backup",
+      "delete-workteam:old",
+      "update-workforce",
+      "wait-active",
+      "verify",
+    ]);
+  });
+
   it("never prunes when the spec does not manage workteams", () => {
     const p = plan(spec(), live({ workteams: [liveTeam("old")] }), opts({ pruneWorkteams: true }));
     expect(p.steps).toEqual([]);
@@ -522,6 +542,11 @@ describe("the planner (property)", () => {
             (d as { name: string }).name,
           );
         }
+        // No workteam is deleted or created twice.
+        const names = (kind: string) =>
+          p.steps.filter((x) => x.kind === kind).map((x) => (x as { name: string }).name);
+        expect(new Set(names("delete-workteam")).size).toBe(names("delete-workteam").length);
+        expect(new Set(names("create-workteam")).size).toBe(names("create-workteam").length);
         // No team with an in-progress job is ever deleted.
         for (const d of deletes) expect(l.busy).not.toContain((d as { name: string }).name);
         // The workforce is updated only after the teams blocking it are gone, and teams come back after the wait.

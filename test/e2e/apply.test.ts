@@ -190,7 +190,7 @@ describe("wfplan apply against the emulator", () => {
     expect(emu.calls.some((c) => c.status === 500)).toBe(true);
     emu.setFaults({});
     expect((await teams(client)).map((t) => t.name)).toEqual(["annotators", "reviewers"]);
-  });
+  }, 120_000); // the SDK backs off on every throttle: slow by design, bounded
 
   it("refuses a stale plan file, says what changed, and changes nothing", async () => {
     const { emu, client } = await seeded(["annotators"]);

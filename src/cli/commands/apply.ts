@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { BACKUP_DIR, newestOpenBackup, readBackup, writeBackup } from "../../apply/backup.ts";
+import { BACKUP_DIR, closeBackups, openBackups } from "../../apply/backup.ts";
 import { type ApplyEvent, executePlan } from "../../apply/execute.ts";
 import { readPlanFile } from "../../apply/planfile.ts";
 import { regionOf, sagemakerClient } from "../../aws/client.ts";
@@ -137,7 +137,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     }
   };
 
-  const open = newestOpenBackup(backupDir, spec.workforce.name, region);
+  const open = openBackups(backupDir, spec.workforce.name, region);
   let outcome: "applied" | "failed" | "interrupted" = "failed";
   let result: Awaited<ReturnType<typeof executePlan>> | undefined;
   try {
@@ -184,9 +184,11 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     ok: result.remaining.length === 0,
     message: result.remaining.length === 0 ? "All steps done." : "Applied, but differences remain.",
   });
-  // Verified: the newest backup (which carries any older open one's workteams) is done with.
-  const used = result.backupFile ?? open?.file;
-  if (used) writeBackup(used, { ...readBackup(used), completedAt: new Date().toISOString() });
+  // Verified: the backups this apply read and wrote are done with.
+  closeBackups(
+    [...(open?.files ?? []), ...(result.backupFile ? [result.backupFile] : [])],
+    new Date(),
+  );
   say(
     `\n${c.green(c.bold("Apply complete."))} ${appliedLine(plan)} Verified: the live workforce matches the spec.`,
   );

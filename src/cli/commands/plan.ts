@@ -1,5 +1,5 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { BACKUP_DIR, type Backup, newestOpenBackup } from "../../apply/backup.ts";
+import { BACKUP_DIR, type OpenBackups, openBackups } from "../../apply/backup.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
 import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
 import { readJobs, readLive } from "../../aws/live.ts";
@@ -35,7 +35,7 @@ export interface Prepared {
   plan: Plan;
   snapshot: LiveSnapshot;
   fingerprint: string;
-  openBackup?: { file: string; backup: Backup };
+  openBackups?: OpenBackups;
 }
 
 /** Load and validate the spec, read the live state (read-only calls), and plan. */
@@ -55,10 +55,10 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
   const client = sagemakerClient(flags, spec.region);
   const region = await regionOf(client);
   const live = await readLive(client, region, spec.workforce.name);
-  const open = newestOpenBackup(flags.backupDir ?? BACKUP_DIR, spec.workforce.name, region);
+  const open = openBackups(flags.backupDir ?? BACKUP_DIR, spec.workforce.name, region);
   if (open) {
     const liveNames = new Set(live.workteams.map((t) => t.name));
-    live.restorable = open.backup.workteams
+    live.restorable = open.workteams
       .map((t) => t.workteam.WorkteamName!)
       .filter((n) => !liveNames.has(n));
   }

@@ -1,4 +1,4 @@
-import { readBackup, writeBackup } from "../../apply/backup.ts";
+import { closeBackups, readBackup } from "../../apply/backup.ts";
 import { executePlan } from "../../apply/execute.ts";
 import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
 import { readLive } from "../../aws/live.ts";
@@ -60,12 +60,12 @@ export async function restoreCommand(opts: RestoreOptions): Promise<void> {
     secret: () => undefined,
     waitTimeoutMs: 15 * 60_000,
     backupDir: "",
-    restoreFrom: { file: opts.backup, backup },
+    restoreFrom: { files: [opts.backup], workteams: backup.workteams },
     interrupted: () => false,
     onEvent: (e) => {
       if (e.type === "step-done") process.stdout.write(`✓ ${stepLine(e.step)}\n`);
     },
   });
-  writeBackup(opts.backup, { ...backup, completedAt: new Date().toISOString() });
+  closeBackups([opts.backup], new Date());
   process.stdout.write(`Restored ${missing.length} workteam(s): ${missing.join(", ")}.\n`);
 }

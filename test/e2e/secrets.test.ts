@@ -1,0 +1,191 @@
+/**
+ * The OIDC client secret must appear in no output, log, plan file, backup or state file: every
+ * command and format runs here with debug logging on and faults injected, and everything they
+ * leave behind is searched for the secret.
+ */
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { oidcConfig, spec, yaml } from "../builders.ts";
+import { type RunResult, wfplanAsync } from "../helpers/cli.ts";
+
+const SECRET = "s3cr3t-Zebra-9f2K";
+
+/** Every file under a folder, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+async function startEmulator(stateFile: string, args: string[]) {
+  const child = spawn(
+    process.execPath,
+    [
+      resolve("bin/wfplan.js"),
+      "emulator",
+      "--port",
+      "0",
+      "--state",
+      stateFile,
+      "--update-delay-ms",
+      "200",
+      ...args,
+    ],
+    {
+      env: { ...process.env, WFPLAN_DEBUG: "1" },
+    },
+  );
+  let log = "";
+  child.stdout.on("data", (d) => {
+    log += d;
+  });
+  child.stderr.on("data", (d) => {
+    log += d;
+  });
+  const url = await new Promise<string>((ok) => {
+    child.stdout.on("data", () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (m) ok(m[1]!);
+    });
+  });
+  return {
+    url,
+    log: () => log,
+    stop: () => new Promise((r) => child.on("close", r).kill("SIGTERM")),
+  };
+}
+
+describe("the client secret leaks nowhere", () => {
+  it("in any command, format, fault or file, with debug logging on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfplan-leak-"));
+    // The secret comes from a file reference in one spec and from the environment in the other.
+    writeFileSync(join(dir, "secret.txt"), `${SECRET}\n`);
+    chmodSync(join(dir, "secret.txt"), 0o600);
+    const fromFile = join(dir, "file.yaml");
+    const fromEnv = join(dir, "workforce.yaml");
+    const base = {
+      region: "us-east-1",
+      workteams: [
+        {
+          name: "annotators",
+          description: "d",
+          memberDefinitions: [{ oidcMemberDefinition: { groups: ["a"] } }],
+        },
+      ],
+    };
+    writeFileSync(
+      fromFile,
+      yaml({
+        ...base,
+        ...spec({ workforce: { oidcConfig: oidcConfig({ clientSecret: "${file:secret.txt}" }) } }),
+      }),
+    );
+    writeFileSync(
+      fromEnv,
+      yaml({
+        ...base,
+        ...spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://login.example.com" }) } }),
+        policy: { allowWorkteamDeletion: true },
+      }),
+    );
+
+    const state = join(dir, "emulator-state.json");
+    const emu = await startEmulator(state, [
+      "--throttle-every",
+      "5",
+      "--fail-update",
+      `bad secret ${"x"}`,
+    ]);
+    const env = { WFPLAN_DEBUG: "1", WFPLAN_OIDC_CLIENT_SECRET: SECRET };
+    const runs: RunResult[] = [];
+    const run = async (...args: string[]) => {
+      const r = await wfplanAsync([...args], env, dir);
+      runs.push(r);
+      return r;
+    };
+    const e = ["--endpoint-url", emu.url];
+
+    await run("validate", "-f", fromFile);
+    await run("validate", "-f", fromFile, "--format", "json");
+    await run("plan", "-f", fromFile, ...e);
+    expect((await run("apply", "-f", fromFile, "--auto-approve", ...e)).code).toBe(0);
+    await run("plan", "-f", fromEnv, ...e, "--format", "json");
+    await run("plan", "-f", fromEnv, ...e, "--format", "markdown");
+    await run(
+      "plan",
+      "-f",
+      fromEnv,
+      ...e,
+      "--out",
+      join(dir, "plan.json"),
+      "--rotate-client-secret",
+    );
+    // The first update fails (injected), after the workteam was backed up and deleted...
+    expect((await run("apply", "-f", fromEnv, "--auto-approve", ...e)).code).toBe(1);
+    await run(
+      "restore",
+      join(dir, ".wfplan/backups", readdirSync(join(dir, ".wfplan/backups"))[0]!),
+      ...e,
+    );
+    // ...and the next one converges.
+    expect(
+      (await run("apply", "-f", fromEnv, "--auto-approve", "--format", "json", ...e)).code,
+    ).toBe(0);
+    await run("apply", "-f", fromEnv, "--auto-approve", "--rotate-client-secret", ...e);
+    await run(
+      "plan",
+      "-f",
+      fromEnv,
+      ...e,
+      "--out",
+      join(dir, "plan2.json"),
+      "--rotate-client-secret",
+    );
+    await run("apply", join(dir, "plan2.json"), ...e);
+    await run(
+      "import",
+      "--name",
+      "labelers",
+      "--out",
+      join(dir, "imported.yaml"),
+      "--region",
+      "us-east-1",
+      ...e,
+    );
+    await run("plan", "-f", join(dir, "imported.yaml"), ...e);
+    await emu.stop();
+
+    // The runs did what they should, with debug logging (so the check below has something to search).
+    expect(runs.map((r) => r.stderr).join("")).toContain("[wfplan debug] info");
+    expect(runs.map((r) => r.stderr).join("")).toContain("***SensitiveInformation***");
+    for (const [i, r] of runs.entries()) {
+      expect(r.stdout, `run ${i} stdout`).not.toContain(SECRET);
+      expect(r.stderr, `run ${i} stderr`).not.toContain(SECRET);
+    }
+    expect(emu.log()).not.toContain(SECRET);
+    const written = files(dir).filter((f) => !f.endsWith("secret.txt"));
+    expect(written.map((f) => f.replace(dir, ""))).toEqual(
+      expect.arrayContaining(["/plan.json", "/emulator-state.json", "/imported.yaml"]),
+    );
+    expect(written.some((f) => f.includes(".wfplan/backups/"))).toBe(true);
+    for (const f of written) {
+      expect(readFileSync(f, "utf8"), f).not.toContain(SECRET);
+    }
+    // Plan files and backups are private to the user.
+    for (const f of written.filter(
+      (x) => x.endsWith("plan.json") || x.includes(".wfplan/backups/"),
+    )) {
+      expect(statSync(f).mode & 0o777, f).toBe(0o600);
+    }
+  }, 180_000);
+});
