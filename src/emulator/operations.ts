@@ -107,13 +107,13 @@ export const operations: Record<string, Handler> = {
   },
 
   ListWorkforces(input, ctx) {
-    const list = ctx.state.workforces.filter(
-      (w) => w.region === ctx.region && contains(w.WorkforceName, input.NameContains),
+    const here = ctx.state.workforces.filter((w) => w.region === ctx.region);
+    const page = listPage(
+      here,
+      input,
+      (w) => w.WorkforceName,
+      (w) => w.CreateDate,
     );
-    const sorted = sortBy(list, input, (w) =>
-      input.SortBy === "Name" ? w.WorkforceName : w.CreateDate,
-    );
-    const page = paginate(sorted, input, 10);
     return { Workforces: page.items.map(wireWorkforce), NextToken: page.next };
   },
 
@@ -179,13 +179,13 @@ export const operations: Record<string, Handler> = {
   },
 
   ListWorkteams(input, ctx) {
-    const list = ctx.state.workteams.filter(
-      (t) => t.region === ctx.region && contains(t.WorkteamName, input.NameContains),
+    const here = ctx.state.workteams.filter((t) => t.region === ctx.region);
+    const page = listPage(
+      here,
+      input,
+      (t) => t.WorkteamName,
+      (t) => t.CreateDate,
     );
-    const sorted = sortBy(list, input, (t) =>
-      input.SortBy === "Name" ? t.WorkteamName : t.CreateDate,
-    );
-    const page = paginate(sorted, input, 10);
     return { Workteams: page.items.map(wireWorkteam), NextToken: page.next };
   },
 
@@ -427,7 +427,16 @@ function wireWorkteam(team: StoredWorkteam): Workteam {
   return structuredClone(wire);
 }
 
-const contains = (name: string, part: unknown) => typeof part !== "string" || name.includes(part);
+/** A List* page: NameContains, then SortBy Name or CreateDate (the default) and SortOrder, then paging. */
+function listPage<T>(items: T[], input: Input, name: (x: T) => string, created: (x: T) => number) {
+  const part = input.NameContains;
+  const matching = items.filter((x) => typeof part !== "string" || name(x).includes(part));
+  return paginate(
+    sortBy(matching, input, (x) => (input.SortBy === "Name" ? name(x) : created(x))),
+    input,
+    10,
+  );
+}
 
 function sortBy<T>(items: T[], input: Input, key: (item: T) => string | number): T[] {
   const dir = input.SortOrder === "Descending" ? -1 : 1;

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   CreateWorkforceCommand,
   ListWorkforcesCommand,
@@ -9,34 +8,16 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import { OIDC } from "../helpers/emulator.ts";
+import { startEmulatorProcess } from "../helpers/process.ts";
 
-/** Starts `wfplan emulator` as a process and waits for the line with its URL. */
 async function startProcess(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    [resolve("bin/wfplan.js"), "emulator", "--port", "0", ...args],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-  });
-  const url = await new Promise<string>((ok, fail) => {
-    child.stdout.on("data", () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    child.on("exit", (code) => fail(new Error(`emulator exited ${code}: ${out}`)));
-  });
-  const exited = new Promise<number | null>((ok) => child.on("exit", (code) => ok(code)));
+  const emu = await startEmulatorProcess(args);
   const client = new SageMakerClient({
     region: "us-east-1",
-    endpoint: url,
+    endpoint: emu.url,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
-  return { child, url, client, exited, output: () => out };
+  return { ...emu, client };
 }
 
 describe("wfplan emulator", () => {
@@ -45,8 +26,7 @@ describe("wfplan emulator", () => {
     expect(emu.output()).toContain("export AWS_ENDPOINT_URL_SAGEMAKER=");
     const { Workforces } = await emu.client.send(new ListWorkforcesCommand({}));
     expect(Workforces).toEqual([]);
-    emu.child.kill("SIGTERM");
-    expect(await emu.exited).toBe(0);
+    expect(await emu.stop()).toBe(0);
     expect(emu.output()).toMatch(/200 ListWorkforces/);
   });
 
@@ -63,7 +43,6 @@ describe("wfplan emulator", () => {
     const second = await startProcess(["--state", file, "--quiet"]);
     const { Workforces } = await second.client.send(new ListWorkforcesCommand({}));
     expect(Workforces!.map((w) => w.WorkforceName)).toEqual(["labelers"]);
-    second.child.kill("SIGTERM");
-    await second.exited;
+    await second.stop();
   });
 });

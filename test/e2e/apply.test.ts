@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
-  CreateWorkforceCommand,
   CreateWorkteamCommand,
   DescribeWorkforceCommand,
   ListWorkteamsCommand,
@@ -13,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, sdk } from "../helpers/emulator.ts";
+import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "apply-secret-Kx7";
 const READS = new Set([
@@ -24,37 +23,11 @@ const READS = new Set([
   "ListTags",
   "DescribeWorkteam",
 ]);
-const OIDC_WIRE = {
-  ClientId: "0oa1example",
-  ClientSecret: "old-secret",
-  Issuer: "https://idp.example.com",
-  AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-  TokenEndpoint: "https://idp.example.com/oauth2/token",
-  UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-  LogoutEndpoint: "https://idp.example.com/logout",
-  JwksUri: "https://idp.example.com/oauth2/keys",
-};
 
 async function seeded(teams: string[], opts: EmulatorOptions = {}) {
   const emu = await emulator({ updateDelayMs: 200, ...opts });
   const client = sdk(emu);
-  await client.send(
-    new CreateWorkforceCommand({
-      WorkforceName: "labelers",
-      OidcConfig: OIDC_WIRE,
-      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
-    }),
-  );
-  for (const name of teams) {
-    await client.send(
-      new CreateWorkteamCommand({
-        WorkteamName: name,
-        Description: `${name} team`,
-        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name, "leads"] } }],
-        Tags: [{ Key: "team", Value: name }],
-      }),
-    );
-  }
+  await seedWorkforce(client, teams);
   return { emu, client };
 }
 
@@ -242,40 +215,15 @@ describe("wfplan apply against the emulator", () => {
     const { emu, client } = await seeded(["annotators", "reviewers"], { updateDelayMs: 4000 });
     const before = await teams(client);
     const { dir } = project(spec({ workforce: newIssuer }));
-    const child = spawn(
-      process.execPath,
-      [
-        resolve("bin/wfplan.js"),
-        "apply",
-        "--endpoint-url",
-        emu.url,
-        "--auto-approve",
-        "--allow-workteam-deletion",
-      ],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          CI: "true",
-          WFPLAN_OIDC_CLIENT_SECRET: SECRET,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-        },
-      },
+    const run = startWfplan(
+      ["apply", "--endpoint-url", emu.url, "--auto-approve", "--allow-workteam-deletion"],
+      { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
+      dir,
     );
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const code = await new Promise<number | null>((done) => {
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        if (/wait until the workforce is Active …/.test(stdout) && !child.killed)
-          child.kill("SIGINT");
-      });
-      child.on("close", done);
-    });
+    await run.waitFor(/wait until the workforce is Active …/);
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    const stderr = run.output();
     expect(code).toBe(130);
     expect(stderr).toContain("Interrupt received: finishing the current step");
     expect(stderr).toMatch(

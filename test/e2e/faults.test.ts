@@ -2,13 +2,10 @@
  * Faults: wfplan must never lose a workteam, and running apply again must always converge. Each
  * test drives the built CLI against the emulator through the real SDK over HTTP.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
-  CreateWorkforceCommand,
-  CreateWorkteamCommand,
   DescribeWorkforceCommand,
   ListWorkteamsCommand,
   type SageMakerClient,
@@ -18,7 +15,8 @@ import { describe, expect, it } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { oidcConfig, spec, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, OIDC, sdk } from "../helpers/emulator.ts";
+import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "faults-secret-Q2";
 const NEW_ISSUER = "https://login.example.com";
@@ -27,21 +25,7 @@ const TEAMS = ["annotators", "reviewers"];
 async function seeded(opts: EmulatorOptions = {}) {
   const emu = await emulator({ updateDelayMs: 300, ...opts });
   const client = sdk(emu);
-  await client.send(
-    new CreateWorkforceCommand({
-      WorkforceName: "labelers",
-      OidcConfig: { ...OIDC, ClientId: "0oa1example" },
-    }),
-  );
-  for (const name of TEAMS) {
-    await client.send(
-      new CreateWorkteamCommand({
-        WorkteamName: name,
-        Description: `${name} team`,
-        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name, "leads"] } }],
-      }),
-    );
-  }
+  await seedWorkforce(client, TEAMS);
   return { emu, client };
 }
 
@@ -95,40 +79,14 @@ describe("killed at every step of an OIDC change with workteams (SIGKILL), then 
       // Latency keeps each call in flight long enough for the kill to land inside the step.
       const { emu, client } = await seeded({ faults: { latencyMs: 120 } });
       const dir = project();
-      const child = spawn(
-        process.execPath,
-        [
-          resolve("bin/wfplan.js"),
-          "apply",
-          "--endpoint-url",
-          emu.url,
-          "--auto-approve",
-          "--allow-workteam-deletion",
-        ],
-        {
-          cwd: dir,
-          env: {
-            ...process.env,
-            CI: "true",
-            WFPLAN_OIDC_CLIENT_SECRET: SECRET,
-            AWS_ACCESS_KEY_ID: "t",
-            AWS_SECRET_ACCESS_KEY: "t",
-          },
-        },
+      const run = startWfplan(
+        ["apply", "--endpoint-url", emu.url, "--auto-approve", "--allow-workteam-deletion"],
+        { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
+        dir,
       );
-      let out = "";
-      const killed = await new Promise<boolean>((done) => {
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (new RegExp(`\\[${index}/8\\] .* …`).test(out) && child.exitCode === null) {
-            child.kill("SIGKILL");
-            done(true);
-          }
-        });
-        child.on("close", () => done(false));
-      });
-      expect(killed).toBe(true);
-      await new Promise((r) => child.on("close", r));
+      await run.waitFor(new RegExp(`\\[${index}/8\\] .* …`));
+      run.child.kill("SIGKILL");
+      await run.exited;
       emu.setFaults({});
       const again = await apply(emu, dir);
       clean(again);

@@ -1,14 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
-import {
-  CreateWorkforceCommand,
-  CreateWorkteamCommand,
-  type SageMakerClient,
-} from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
 import { STACK_LINE, tempFile, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, sdk } from "../helpers/emulator.ts";
+import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
 
 const SECRET = "e2e-secret-Zq9";
 const READ_ONLY = new Set([
@@ -20,38 +15,9 @@ const READ_ONLY = new Set([
   "DescribeWorkteam",
 ]);
 
-/** The live workforce of builders' spec(), created through the SDK. */
-async function seed(client: SageMakerClient, teams: string[] = []) {
-  await client.send(
-    new CreateWorkforceCommand({
-      WorkforceName: "labelers",
-      OidcConfig: {
-        ClientId: "0oa1example",
-        ClientSecret: "whatever",
-        Issuer: "https://idp.example.com",
-        AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-        TokenEndpoint: "https://idp.example.com/oauth2/token",
-        UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-        LogoutEndpoint: "https://idp.example.com/logout",
-        JwksUri: "https://idp.example.com/oauth2/keys",
-      },
-      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
-    }),
-  );
-  for (const name of teams) {
-    await client.send(
-      new CreateWorkteamCommand({
-        WorkteamName: name,
-        Description: "Image annotators",
-        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name] } }],
-      }),
-    );
-  }
-}
-
 async function setup(teams: string[] = []) {
   const emu = await emulator();
-  await seed(sdk(emu), teams);
+  await seedWorkforce(sdk(emu), teams);
   return emu;
 }
 

@@ -3,7 +3,6 @@
  * command and format runs here with debug logging on and faults injected, and everything they
  * leave behind is searched for the secret.
  */
-import { spawn } from "node:child_process";
 import {
   chmodSync,
   mkdtempSync,
@@ -13,10 +12,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { oidcConfig, spec, yaml } from "../builders.ts";
 import { type RunResult, wfplanAsync } from "../helpers/cli.ts";
+import { startEmulatorProcess } from "../helpers/process.ts";
 
 const SECRET = "s3cr3t-Zebra-9f2K";
 
@@ -25,44 +25,6 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
   );
-}
-
-async function startEmulator(stateFile: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    [
-      resolve("bin/wfplan.js"),
-      "emulator",
-      "--port",
-      "0",
-      "--state",
-      stateFile,
-      "--update-delay-ms",
-      "200",
-      ...args,
-    ],
-    {
-      env: { ...process.env, WFPLAN_DEBUG: "1" },
-    },
-  );
-  let log = "";
-  child.stdout.on("data", (d) => {
-    log += d;
-  });
-  child.stderr.on("data", (d) => {
-    log += d;
-  });
-  const url = await new Promise<string>((ok) => {
-    child.stdout.on("data", () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (m) ok(m[1]!);
-    });
-  });
-  return {
-    url,
-    log: () => log,
-    stop: () => new Promise((r) => child.on("close", r).kill("SIGTERM")),
-  };
 }
 
 describe("the client secret leaks nowhere", () => {
@@ -100,12 +62,19 @@ describe("the client secret leaks nowhere", () => {
     );
 
     const state = join(dir, "emulator-state.json");
-    const emu = await startEmulator(state, [
-      "--throttle-every",
-      "5",
-      "--fail-update",
-      `bad secret ${"x"}`,
-    ]);
+    const emu = await startEmulatorProcess(
+      [
+        "--state",
+        state,
+        "--update-delay-ms",
+        "200",
+        "--throttle-every",
+        "5",
+        "--fail-update",
+        "rejected by the identity provider",
+      ],
+      { WFPLAN_DEBUG: "1" },
+    );
     const env = { WFPLAN_DEBUG: "1", WFPLAN_OIDC_CLIENT_SECRET: SECRET };
     const runs: RunResult[] = [];
     const run = async (...args: string[]) => {
@@ -172,7 +141,7 @@ describe("the client secret leaks nowhere", () => {
       expect(r.stdout, `run ${i} stdout`).not.toContain(SECRET);
       expect(r.stderr, `run ${i} stderr`).not.toContain(SECRET);
     }
-    expect(emu.log()).not.toContain(SECRET);
+    expect(emu.output()).not.toContain(SECRET);
     const written = files(dir).filter((f) => !f.endsWith("secret.txt"));
     expect(written.map((f) => f.replace(dir, ""))).toEqual(
       expect.arrayContaining(["/plan.json", "/emulator-state.json", "/imported.yaml"]),

@@ -2,32 +2,21 @@
  * The interactive apply in a real pseudo-terminal (util-linux `script` allocates it): review the
  * plan, type yes, and watch the apply finish against the emulator.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { stripVTControlCharacters } from "node:util";
-import {
-  CreateWorkforceCommand,
-  CreateWorkteamCommand,
-  ListWorkteamsCommand,
-} from "@aws-sdk/client-sagemaker";
+import { ListWorkteamsCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import { oidcConfig, spec, yaml } from "../builders.ts";
-import { emulator, OIDC, sdk } from "../helpers/emulator.ts";
+import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { type Session, startProcess } from "../helpers/process.ts";
 
 /** A person reads before typing; give Ink the moment it takes to switch the terminal to raw mode. */
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
-
-interface Session {
-  output: () => string;
-  type: (text: string) => void;
-  waitFor: (pattern: RegExp) => Promise<void>;
-  exited: Promise<number | null>;
-}
 
 function terminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Session {
   const command = [
@@ -37,7 +26,7 @@ function terminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Session 
     ...args,
   ].join(" ");
   const { CI, ...rest } = process.env;
-  const child = spawn("script", ["-qfec", command, "/dev/null"], {
+  return startProcess("script", ["-qfec", command, "/dev/null"], {
     cwd,
     env: {
       ...rest,
@@ -48,58 +37,11 @@ function terminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Session 
       ...env,
     },
   });
-  let out = "";
-  const waiters: { pattern: RegExp; done: () => void }[] = [];
-  child.stdout.on("data", (d) => {
-    // The screen as text: without ANSI colour and cursor movement codes.
-    out += stripVTControlCharacters(String(d));
-    for (const w of [...waiters]) {
-      if (w.pattern.test(out)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.done();
-      }
-    }
-  });
-  return {
-    output: () => out,
-    type: (text) => child.stdin.write(text),
-    waitFor: (pattern) =>
-      new Promise((done, fail) => {
-        if (pattern.test(out)) return done();
-        const timer = setTimeout(
-          () => fail(new Error(`timed out waiting for ${pattern}; screen so far:\n${out}`)),
-          20_000,
-        );
-        waiters.push({
-          pattern,
-          done: () => {
-            clearTimeout(timer);
-            done();
-          },
-        });
-      }),
-    exited: new Promise((r) => child.on("close", (code) => r(code))),
-  };
 }
 
 async function seeded(): Promise<Emulator> {
   const emu = await emulator({ updateDelayMs: 800 });
-  const client = sdk(emu);
-  await client.send(
-    new CreateWorkforceCommand({
-      WorkforceName: "labelers",
-      OidcConfig: { ...OIDC, Issuer: "https://idp.example.com" },
-    }),
-  );
-  for (const name of ["annotators", "reviewers"]) {
-    await client.send(
-      new CreateWorkteamCommand({
-        WorkteamName: name,
-        Description: name,
-        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name] } }],
-      }),
-    );
-  }
+  await seedWorkforce(sdk(emu), ["annotators", "reviewers"]);
   return emu;
 }
 

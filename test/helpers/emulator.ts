@@ -1,5 +1,9 @@
 /** An emulator on a free loopback port and a real SDK client pointed at it. */
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  CreateWorkforceCommand,
+  CreateWorkteamCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
 import { afterEach } from "vitest";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/server.ts";
 
@@ -24,15 +28,40 @@ export function sdk(emu: Emulator, region = "us-east-1", maxAttempts = 1): SageM
   });
 }
 
+/** The OIDC config of the builders' spec() on the wire, so a seeded workforce matches it. */
 export const OIDC = {
-  ClientId: "client-1",
+  ClientId: "0oa1example",
   ClientSecret: "s3cret-value",
   Issuer: "https://idp.example.com",
-  AuthorizationEndpoint: "https://idp.example.com/authorize",
-  TokenEndpoint: "https://idp.example.com/token",
-  UserInfoEndpoint: "https://idp.example.com/userinfo",
+  AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+  TokenEndpoint: "https://idp.example.com/oauth2/token",
+  UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
   LogoutEndpoint: "https://idp.example.com/logout",
-  JwksUri: "https://idp.example.com/jwks",
+  JwksUri: "https://idp.example.com/oauth2/keys",
 };
+
+/**
+ * Workforce "labelers" (the builders' OIDC config, IP range 10.0.0.0/16) and workteams, each
+ * described "<name> team", with groups [<name>, leads] and the tag team=<name>.
+ */
+export async function seedWorkforce(client: SageMakerClient, teams: string[] = []): Promise<void> {
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: OIDC,
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+    }),
+  );
+  for (const name of teams) {
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: name,
+        Description: `${name} team`,
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name, "leads"] } }],
+        Tags: [{ Key: "team", Value: name }],
+      }),
+    );
+  }
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,87 @@
+/** A running process whose output tests can wait for: the CLI, the emulator, or a pseudo-terminal. */
+import {
+  type ChildProcessWithoutNullStreams,
+  type SpawnOptionsWithoutStdio,
+  spawn,
+} from "node:child_process";
+import { resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+
+export interface Session {
+  child: ChildProcessWithoutNullStreams;
+  /** stdout and stderr so far, as text (without terminal colour and cursor codes). */
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  type(text: string): void;
+  exited: Promise<number | null>;
+}
+
+export function startProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptionsWithoutStdio = {},
+): Session {
+  const child = spawn(command, args, options);
+  let out = "";
+  const waiters: { pattern: RegExp; done: (m: RegExpExecArray) => void }[] = [];
+  const onData = (d: Buffer) => {
+    out += stripVTControlCharacters(String(d));
+    for (const w of [...waiters]) {
+      const m = w.pattern.exec(out);
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done(m);
+      }
+    }
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  return {
+    child,
+    output: () => out,
+    type: (text) => child.stdin.write(text),
+    exited,
+    waitFor: (pattern, timeoutMs = 20_000) =>
+      new Promise((done, fail) => {
+        const m = pattern.exec(out);
+        if (m) return done(m);
+        const timer = setTimeout(
+          () => fail(new Error(`timed out waiting for ${pattern}; output so far:\n${out}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          done: (found) => {
+            clearTimeout(timer);
+            done(found);
+          },
+        });
+      }),
+  };
+}
+
+/** `wfplan ARGS` with no terminal, as CI runs it, with test credentials. */
+export function startWfplan(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Session {
+  return startProcess(process.execPath, [resolve("bin/wfplan.js"), ...args], {
+    cwd,
+    env: {
+      ...process.env,
+      CI: "true",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      ...env,
+    },
+  });
+}
+
+/** `wfplan emulator` as a process; resolves with its URL once it listens. */
+export async function startEmulatorProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const session = startWfplan(["emulator", "--port", "0", ...args], env);
+  const [, url] = await session.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const stop = async () => {
+    session.child.kill("SIGTERM");
+    return session.exited;
+  };
+  return { ...session, url: url!, stop };
+}
