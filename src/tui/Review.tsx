@@ -9,7 +9,7 @@ import { Box, Text, useInput, useStdout } from "ink";
 import { useMemo, useRef, useState } from "react";
 import type { Plan } from "../core/types.ts";
 import { hasChanges, summaryLine, unmanagedLine } from "../render/describe.ts";
-import { buildRows, destructive, windowOf } from "./rows.ts";
+import { buildRows, destructive, STEPS_KEY, windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
 export type ReviewOutcome = "approved" | "declined" | "interrupted" | "closed";
@@ -29,9 +29,14 @@ const NAV_KEYS = new Set(["j", "k", "d", "q", " "]);
 export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
   const { stdout } = useStdout();
   const paint = tone(color);
+  // A short plan opens whole; a long one starts folded, one line per resource.
   const [expanded, setExpanded] = useState<Set<string>>(
     () =>
-      new Set(plan.resources.length <= 3 ? plan.resources.map((r) => `${r.type}:${r.name}`) : []),
+      new Set(
+        plan.resources.length <= 3
+          ? [...plan.resources.map((r) => `${r.type}:${r.name}`), STEPS_KEY]
+          : [],
+      ),
   );
   const [details, setDetails] = useState<Set<string>>(() => new Set());
   const [selected, setSelected] = useState(0);

@@ -1,6 +1,9 @@
 /** The review screen's tree as rows: pure, so navigation is testable without a terminal. */
 import type { Change, Plan, ResourcePlan } from "../core/types.ts";
-import { changeLine, resourceTitle, SYMBOL } from "../render/describe.ts";
+import { changeLine, resourceTitle, SYMBOL, stepLine } from "../render/describe.ts";
+
+/** The key of the tree's last node: the steps apply runs, in order. */
+export const STEPS_KEY = "steps";
 
 export interface Row {
   key: string;
@@ -103,6 +106,30 @@ export function buildRows(
           kind: "detail",
         });
       }
+    }
+  }
+  if (plan.steps.length > 0) {
+    rows.push({
+      key: STEPS_KEY,
+      depth: 0,
+      symbol: "#",
+      action: "no-op",
+      text: `steps apply runs, in order (${plan.steps.length})`,
+      expandable: true,
+      kind: "resource",
+    });
+    if (expanded.has(STEPS_KEY)) {
+      plan.steps.forEach((step, i) => {
+        rows.push({
+          key: `${STEPS_KEY}/${i}`,
+          depth: 1,
+          symbol: " ",
+          action: "no-op",
+          text: `${i + 1}. ${stepLine(step)}`,
+          expandable: false,
+          kind: "detail",
+        });
+      });
     }
   }
   return rows;

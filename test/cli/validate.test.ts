@@ -124,7 +124,17 @@ describe("wfplan validate", () => {
 
 describe("the command line", () => {
   it("has --help for every command", () => {
-    for (const cmd of [[], ["validate"], ["schema"]]) {
+    for (const cmd of [
+      [],
+      ["validate"],
+      ["plan"],
+      ["apply"],
+      ["import"],
+      ["restore"],
+      ["emulator"],
+      ["demo"],
+      ["schema"],
+    ]) {
       const r = wfplan([...cmd, "--help"]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("Usage: wfplan");

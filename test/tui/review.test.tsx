@@ -96,6 +96,16 @@ describe("the review screen", () => {
     expect(lastFrame()).toContain("oidcConfig.issuer");
   });
 
+  it("ends the tree with the steps apply runs, in order", async () => {
+    const { lastFrame, type } = await review();
+    expect(lastFrame()).toContain("▾ # steps apply runs, in order (6)");
+    expect(lastFrame()).toContain("1. back up workteam annotators");
+    expect(lastFrame()).toContain("4. wait until the workforce is Active");
+    await type(...Array.from({ length: 5 }, () => "j"), " ");
+    expect(lastFrame()).toContain("▸ # steps apply runs, in order (6)");
+    expect(lastFrame()).not.toContain("1. back up workteam annotators");
+  });
+
   it("shows the details of a change with d: the API call it becomes", async () => {
     const { lastFrame, type } = await review();
     await type("j", "d");
@@ -192,7 +202,8 @@ describe("rows", () => {
       "workteam:t2",
       "workteam:t3",
     ]);
-    expect(windowOf(rows, 9, 4).start).toBe(6);
+    expect(rows.at(-1)!.key).toBe("steps");
+    expect(windowOf(rows, 10, 4).start).toBe(7);
     expect(windowOf(rows, 5, 4).rows.map((r) => r.key)).toContain("workteam:t5");
   });
 });
