@@ -41,28 +41,68 @@ export function planOptions(
   };
 }
 
+interface Notes {
+  blockers: Blocker[];
+  warnings: Notice[];
+  unmanaged: string[];
+}
+
 export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
-  const name = spec.workforce.name;
-  const blockers: Blocker[] = [];
-  const warnings: Notice[] = [];
-  const unmanaged: string[] = [];
-  const resources: ResourcePlan[] = [];
+  const notes: Notes = { blockers: [], warnings: [], unmanaged: [] };
+  for (const key of ["sourceIpConfig", "workforceVpcConfig", "ipAddressType"] as const) {
+    if (!(key in spec.workforce)) notes.unmanaged.push(`workforce.${key}`);
+  }
+  if (!spec.workteams) notes.unmanaged.push("workteams");
+
+  const workforce = planWorkforce(spec, live, options, notes);
+  const teams = planWorkteams(spec, live, options, workforce.oidcChanges, notes);
+
+  // The steps, in their safe order: back up, delete what blocks the OIDC update, change the
+  // workforce and wait for it, then the workteams, then prune, then verify.
   const steps: Step[] = [];
+  if (teams.toDelete.length > 0) {
+    steps.push({ kind: "backup", workteams: teams.toDelete });
+    for (const t of teams.deleteForOidc)
+      steps.push({ kind: "delete-workteam", name: t, reason: "oidc" });
+  }
+  if (workforce.step) steps.push(workforce.step, { kind: "wait-active" });
+  steps.push(...teams.steps);
+  // A pruned workteam that blocks the OIDC update is already deleted before it.
+  for (const t of teams.prune.filter((n) => !teams.deleteForOidc.includes(n))) {
+    steps.push({ kind: "delete-workteam", name: t, reason: "prune" });
+  }
+  if (steps.length > 0) steps.push({ kind: "verify" });
+
+  const resources = [...(workforce.resource ? [workforce.resource] : []), ...teams.resources];
+  const count = (action: ResourcePlan["action"]) =>
+    resources.filter((r) => r.action === action).length;
+  return {
+    region: live.region,
+    workforceName: spec.workforce.name,
+    resources,
+    steps: notes.blockers.length > 0 ? [] : steps,
+    ...notes,
+    sendsSecret: workforce.step?.sendsSecret === true,
+    summary: {
+      add: count("create"),
+      change: count("update"),
+      delete: count("delete"),
+      recreate: count("recreate"),
+    },
+  };
+}
+
+type WorkforceStep = Extract<Step, { kind: "create-workforce" | "update-workforce" }>;
+
+/** The workforce's changes and its one step (create or update), and whether the OIDC config changes. */
+function planWorkforce(spec: Spec, live: LiveState, options: PlanOptions, notes: Notes) {
+  const name = spec.workforce.name;
   const desired = desiredWorkforce(spec.workforce);
   const wf = live.workforce;
   const secretRef = spec.workforce.oidcConfig?.clientSecret;
-
-  for (const key of ["sourceIpConfig", "workforceVpcConfig", "ipAddressType"] as const) {
-    if (!(key in spec.workforce)) unmanaged.push(`workforce.${key}`);
-  }
-  if (!spec.workteams) unmanaged.push("workteams");
-
-  // ------------------------------------------------------------ the workforce
-  let workforceStep: Step | undefined;
-  let oidcChanges = false;
   if (!wf) {
     if (live.otherWorkforce) {
-      blockers.push({
+      notes.blockers.push({
         code: "workforce-renamed",
         message: `Region ${live.region} already has the private workforce "${live.otherWorkforce}"; a region has one, and a workforce cannot be renamed.`,
         hint: `set workforce.name to "${live.otherWorkforce}", or delete that workforce by hand first`,
@@ -70,41 +110,47 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
     }
     const changes = fieldChanges({}, withTags(desired, spec.workforce.tags), "workforce");
     if (secretRef) insertSecret(changes, secretChange("create", secretRef));
-    resources.push({ type: "workforce", name, action: "create", changes });
-    workforceStep = { kind: "create-workforce", sendsSecret: true };
-  } else {
-    if (wf.status === "Failed") {
-      warnings.push({
-        message: `The workforce's last update failed: ${wf.failureReason ?? "no reason given"}.`,
-        hint: "apply sends the spec's configuration again",
-      });
-    }
-    identityBlockers(spec, wf, blockers);
-    const current = liveWorkforce(wf, desired);
-    const changes = blockers.length ? [] : fieldChanges(current, desired, "workforce");
-    oidcChanges = changes.some((c) => c.path.startsWith("workforce.oidcConfig"));
-    const rotate =
-      options.rotateClientSecret && Boolean(spec.workforce.oidcConfig) && !blockers.length;
-    if (secretRef && (oidcChanges || rotate))
-      insertSecret(changes, secretChange("update", secretRef));
-    if (changes.length > 0) {
-      oidcChanges ||= rotate;
-      resources.push({
-        type: "workforce",
-        name,
-        action: "update",
-        reason:
-          rotate && !changes.some((c) => !c.sensitive)
-            ? "rotate the OIDC client secret"
-            : undefined,
-        changes,
-      });
-      const fields = [...new Set(changes.map((c) => c.path.split(".")[1]!))];
-      workforceStep = { kind: "update-workforce", fields, sendsSecret: oidcChanges };
-    }
+    const step: WorkforceStep = { kind: "create-workforce", sendsSecret: true };
+    return {
+      resource: { type: "workforce", name, action: "create", changes } as ResourcePlan,
+      step,
+      oidcChanges: false,
+    };
   }
+  if (wf.status === "Failed") {
+    notes.warnings.push({
+      message: `The workforce's last update failed: ${wf.failureReason ?? "no reason given"}.`,
+      hint: "apply sends the spec's configuration again",
+    });
+  }
+  identityBlockers(spec, wf, notes.blockers);
+  const blocked = notes.blockers.length > 0;
+  const changes = blocked ? [] : fieldChanges(liveWorkforce(wf, desired), desired, "workforce");
+  const rotate = options.rotateClientSecret && Boolean(spec.workforce.oidcConfig) && !blocked;
+  const oidcChanges = rotate || changes.some((c) => c.path.startsWith("workforce.oidcConfig"));
+  if (secretRef && oidcChanges) insertSecret(changes, secretChange("update", secretRef));
+  if (changes.length === 0) return { oidcChanges: false };
+  const onlySecret = changes.every((c) => c.sensitive);
+  const resource: ResourcePlan = {
+    type: "workforce",
+    name,
+    action: "update",
+    reason: onlySecret ? "rotate the OIDC client secret" : undefined,
+    changes,
+  };
+  const fields = [...new Set(changes.map((c) => c.path.split(".")[1]!))];
+  const step: WorkforceStep = { kind: "update-workforce", fields, sendsSecret: oidcChanges };
+  return { resource, step, oidcChanges };
+}
 
-  // ------------------------------------------------------------ the workteams
+/** The workteams' changes and steps: recreate around an OIDC update, create, update, restore, prune. */
+function planWorkteams(
+  spec: Spec,
+  live: LiveState,
+  options: PlanOptions,
+  oidcChanges: boolean,
+  notes: Notes,
+) {
   const declared = new Map<string, WorkteamSpec>((spec.workteams ?? []).map((t) => [t.name, t]));
   const liveTeams = new Map(live.workteams.map((t) => [t.name, t]));
   const deleteForOidc = oidcChanges ? live.workteams.map((t) => t.name) : [];
@@ -115,7 +161,7 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
   const toDelete = [...new Set([...deleteForOidc, ...prune])];
 
   if (deleteForOidc.length > 0 && !options.allowWorkteamDeletion) {
-    blockers.push({
+    notes.blockers.push({
       code: "oidc-change-needs-workteam-deletion",
       message: `The OIDC configuration can be updated only when no workteams exist, and ${deleteForOidc.length} do: ${deleteForOidc.join(", ")}.`,
       hint: "allow wfplan to back them up, delete them and recreate them after the update: --allow-workteam-deletion or policy.allowWorkteamDeletion: true",
@@ -124,42 +170,37 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
   }
   const busy = toDelete.filter((t) => (live.jobs[t] ?? []).length > 0);
   if (busy.length > 0) {
-    blockers.push({
+    const many = busy.length > 1;
+    notes.blockers.push({
       code: "workteam-in-use",
-      message: `Workteam${busy.length > 1 ? "s" : ""} ${busy.join(", ")} ${busy.length > 1 ? "are" : "is"} used by in-progress labeling jobs (${busy.flatMap((t) => live.jobs[t]!.map((j) => j.name)).join(", ")}), so ${busy.length > 1 ? "they" : "it"} cannot be deleted.`,
+      message: `Workteam${many ? "s" : ""} ${busy.join(", ")} ${many ? "are" : "is"} used by in-progress labeling jobs (${busy.flatMap((t) => live.jobs[t]!.map((j) => j.name)).join(", ")}), so ${many ? "they" : "it"} cannot be deleted.`,
       hint: "wait for the labeling jobs to finish (or stop them), then plan again",
       workteams: busy,
     });
   }
 
-  const teamSteps: Step[] = [];
-  const teamResources: ResourcePlan[] = [];
+  const steps: Step[] = [];
+  const resources: ResourcePlan[] = [];
+  const create = (teamName: string, source: "spec" | "backup") =>
+    steps.push({ kind: "create-workteam", name: teamName, source });
   for (const team of live.workteams) {
     const teamSpec = declared.get(team.name);
-    const deleted = toDelete.includes(team.name);
+    const want = teamSpec && desiredWorkteam(teamSpec);
+    const changes = want
+      ? fieldChanges(liveWorkteam(team, want), want, `workteams.${team.name}`)
+      : [];
     const pruned = prune.includes(team.name);
-    if (deleted && !pruned && (teamSpec || options.restoreWorkteams)) {
-      const changes = teamSpec
-        ? fieldChanges(
-            liveWorkteam(team, desiredWorkteam(teamSpec)),
-            desiredWorkteam(teamSpec),
-            `workteams.${team.name}`,
-          )
-        : [];
-      teamResources.push({
+    if (toDelete.includes(team.name) && !pruned && (teamSpec || options.restoreWorkteams)) {
+      resources.push({
         type: "workteam",
         name: team.name,
         action: "recreate",
         reason: `deleted before the OIDC update and recreated after it, ${teamSpec ? "from the spec" : "from the backup"}`,
         changes,
       });
-      teamSteps.push({
-        kind: "create-workteam",
-        name: team.name,
-        source: teamSpec ? "spec" : "backup",
-      });
-    } else if (deleted) {
-      teamResources.push({
+      create(team.name, teamSpec ? "spec" : "backup");
+    } else if (toDelete.includes(team.name)) {
+      resources.push({
         type: "workteam",
         name: team.name,
         action: "delete",
@@ -168,30 +209,26 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
           : "deleted before the OIDC update; policy.restoreWorkteams is off",
         changes: [],
       });
-    } else if (teamSpec) {
-      const want = desiredWorkteam(teamSpec);
-      const changes = fieldChanges(liveWorkteam(team, want), want, `workteams.${team.name}`);
-      if (changes.length > 0) {
-        teamResources.push({ type: "workteam", name: team.name, action: "update", changes });
-        teamSteps.push({
-          kind: "update-workteam",
-          name: team.name,
-          fields: [...new Set(changes.map((c) => c.path.split(".")[2]!))],
-        });
-      }
+    } else if (changes.length > 0) {
+      resources.push({ type: "workteam", name: team.name, action: "update", changes });
+      steps.push({
+        kind: "update-workteam",
+        name: team.name,
+        fields: [...new Set(changes.map((c) => c.path.split(".")[2]!))],
+      });
     }
   }
   for (const teamName of live.restorable ?? []) {
     if (liveTeams.has(teamName) || declared.has(teamName) || !options.restoreWorkteams) continue;
     if (spec.workteams && options.pruneWorkteams) continue; // it would be pruned again
-    teamResources.push({
+    resources.push({
       type: "workteam",
       name: teamName,
       action: "create",
       reason: "restore from the backup of an earlier apply that did not finish",
       changes: [],
     });
-    teamSteps.push({ kind: "create-workteam", name: teamName, source: "backup" });
+    create(teamName, "backup");
   }
   for (const [teamName, teamSpec] of declared) {
     if (liveTeams.has(teamName)) continue;
@@ -200,63 +237,30 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
       withTags(desiredWorkteam(teamSpec), teamSpec.tags),
       `workteams.${teamName}`,
     );
-    teamResources.push({ type: "workteam", name: teamName, action: "create", changes });
-    teamSteps.push({ kind: "create-workteam", name: teamName, source: "spec" });
+    resources.push({ type: "workteam", name: teamName, action: "create", changes });
+    create(teamName, "spec");
   }
+
   const undeclared = spec.workteams
     ? live.workteams.filter((t) => !declared.has(t.name) && !toDelete.includes(t.name))
     : [];
   if (undeclared.length > 0) {
-    unmanaged.push(
+    notes.unmanaged.push(
       `workteams not in the spec (${undeclared.map((t) => t.name).join(", ")}); policy.pruneWorkteams would delete them`,
     );
   }
-
   const finalCount =
     live.workteams.length -
     toDelete.length +
-    teamSteps.filter((s) => s.kind === "create-workteam").length;
+    steps.filter((s) => s.kind === "create-workteam").length;
   if (finalCount > MAX_WORKTEAMS) {
-    blockers.push({
+    notes.blockers.push({
       code: "too-many-workteams",
       message: `The plan ends with ${finalCount} workteams; a region has at most ${MAX_WORKTEAMS}.`,
       hint: "remove workteams from the spec, or turn on policy.pruneWorkteams to delete undeclared ones",
     });
   }
-
-  // ------------------------------------------------------------ the steps, in their safe order
-  if (toDelete.length > 0) {
-    steps.push({ kind: "backup", workteams: toDelete });
-    for (const t of deleteForOidc) steps.push({ kind: "delete-workteam", name: t, reason: "oidc" });
-  }
-  if (workforceStep) steps.push(workforceStep, { kind: "wait-active" });
-  steps.push(...teamSteps);
-  // A pruned workteam that blocks the OIDC update is already deleted before it.
-  for (const t of prune.filter((n) => !deleteForOidc.includes(n))) {
-    steps.push({ kind: "delete-workteam", name: t, reason: "prune" });
-  }
-  if (steps.length > 0) steps.push({ kind: "verify" });
-
-  resources.push(...teamResources);
-  const count = (...actions: string[]) =>
-    resources.filter((r) => actions.includes(r.action)).length;
-  return {
-    region: live.region,
-    workforceName: name,
-    resources,
-    steps: blockers.length > 0 ? [] : steps,
-    blockers,
-    warnings,
-    unmanaged,
-    sendsSecret:
-      workforceStep !== undefined && "sendsSecret" in workforceStep && workforceStep.sendsSecret,
-    summary: {
-      add: count("create"),
-      change: count("update"),
-      delete: count("delete"),
-      recreate: count("recreate"),
-    },
-  };
+  return { resources, steps, deleteForOidc, prune, toDelete };
 }
 
 /** Tags are sent when a resource is created (and only then), so they show in its creation. */
