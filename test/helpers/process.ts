@@ -6,6 +6,15 @@ import {
 } from "node:child_process";
 import { resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { afterEach } from "vitest";
+
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+// A test that fails half way must not leave its process behind (waiting at a prompt, say).
+afterEach(() => {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+});
 
 export interface Session {
   child: ChildProcessWithoutNullStreams;
@@ -22,6 +31,8 @@ export function startProcess(
   options: SpawnOptionsWithoutStdio = {},
 ): Session {
   const child = spawn(command, args, options);
+  running.add(child);
+  child.on("close", () => running.delete(child));
   let out = "";
   const waiters: { pattern: RegExp; done: (m: RegExpExecArray) => void }[] = [];
   const onData = (d: Buffer) => {
