@@ -18,7 +18,7 @@ import {
   UpdateWorkteamCommand,
 } from "@aws-sdk/client-sagemaker";
 import { awsError } from "../aws/errors.ts";
-import { describeWorkforce, readJobs, readLive } from "../aws/live.ts";
+import { describeWorkforce, readJobs, readLive, workteamFromWire } from "../aws/live.ts";
 import {
   createWorkforceRequest,
   createWorkteamRequest,
@@ -30,13 +30,7 @@ import { InterruptedError, UserError } from "../cli/errors.ts";
 import { plan as makePlan } from "../core/plan.ts";
 import type { Plan, PlanOptions, Step } from "../core/types.ts";
 import type { Spec } from "../spec/schema.ts";
-import {
-  type BackedUpWorkteam,
-  type Backup,
-  backupPath,
-  type OpenBackups,
-  writeBackup,
-} from "./backup.ts";
+import { type BackedUpWorkteam, backupPath, type OpenBackups, writeBackup } from "./backup.ts";
 
 export type ApplyEvent =
   | { type: "step-start"; index: number; total: number; step: Step }
@@ -156,27 +150,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const run = async (step: Step): Promise<string | undefined> => {
     switch (step.kind) {
       case "backup": {
-        // Re-check the labeling jobs right before deleting: the plan may be minutes old.
-        const teams = (await readLive(ctx.client, ctx.region, wfName)).workteams.filter((t) =>
-          step.workteams.includes(t.name),
-        );
-        const busy = await readJobs(ctx.client, teams);
-        if (Object.keys(busy).length > 0) {
-          throw new UserError(
-            `workteam ${Object.keys(busy).join(", ")} now has in-progress labeling jobs; nothing was deleted`,
-            {
-              hint: "wait for the jobs to finish, then plan again",
-            },
-          );
-        }
-        const backup: Backup = {
-          kind: "wfplan-backup",
-          formatVersion: 1,
-          region: ctx.region,
-          workforceName: wfName,
-          createdAt: new Date(now()).toISOString(),
-          workteams: [],
-        };
+        const entries: BackedUpWorkteam[] = [];
         for (const name of step.workteams) {
           const { Workteam } = await send(`DescribeWorkteam ${name}`, () =>
             ctx.client.send(new DescribeWorkteamCommand({ WorkteamName: name })),
@@ -184,19 +158,36 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
           const tags = await send(`ListTags ${name}`, () =>
             ctx.client.send(new ListTagsCommand({ ResourceArn: Workteam!.WorkteamArn! })),
           );
-          const entry: BackedUpWorkteam = {
+          entries.push({
             workteam: JSON.parse(JSON.stringify(Workteam)),
             tags: (tags.Tags ?? []).map((t) => ({ Key: t.Key!, Value: t.Value ?? "" })),
-          };
-          backup.workteams.push(entry);
-          saved.set(name, entry);
+          });
         }
-        // Carry over teams an earlier unfinished apply still has to restore: one open backup holds all.
-        for (const t of ctx.restoreFrom?.workteams ?? []) {
-          if (!step.workteams.includes(t.workteam.WorkteamName!)) backup.workteams.push(t);
+        // Check the labeling jobs again right before deleting: the plan may be minutes old.
+        const busy = await readJobs(
+          ctx.client,
+          entries.map((e) => workteamFromWire(e.workteam)),
+        );
+        if (Object.keys(busy).length > 0) {
+          throw new UserError(
+            `workteam ${Object.keys(busy).join(", ")} now has in-progress labeling jobs; nothing was deleted`,
+            { hint: "wait for the jobs to finish, then plan again" },
+          );
         }
+        for (const e of entries) saved.set(e.workteam.WorkteamName!, e);
+        // Carry over the workteams an earlier unfinished apply still has to restore.
+        const carried = (ctx.restoreFrom?.workteams ?? []).filter(
+          (t) => !step.workteams.includes(t.workteam.WorkteamName!),
+        );
         backupFile = backupPath(ctx.backupDir, wfName, new Date(now()));
-        writeBackup(backupFile, backup);
+        writeBackup(backupFile, {
+          kind: "wfplan-backup",
+          formatVersion: 1,
+          region: ctx.region,
+          workforceName: wfName,
+          createdAt: new Date(now()).toISOString(),
+          workteams: [...entries, ...carried],
+        });
         return backupFile;
       }
       case "delete-workteam":

@@ -187,6 +187,34 @@ describe("wfplan apply against the emulator", () => {
     expect(mutations(emu, mark)).toEqual([]);
   });
 
+  it("checks the labeling jobs again before deleting: a job started since the plan stops the apply", async () => {
+    const { emu, client } = await seeded(["annotators"]);
+    const { dir } = project(spec({ workforce: newIssuer }));
+    const out = join(dir, "plan.json");
+    const planned = await wfplanAsync(
+      ["plan", "--endpoint-url", emu.url, "--allow-workteam-deletion", "--out", out],
+      { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
+      dir,
+    );
+    expect(planned.code).toBe(0);
+    await fetch(`${emu.url}/_emulator/labeling-jobs`, {
+      method: "POST",
+      body: JSON.stringify({
+        workteamName: "annotators",
+        LabelingJobName: "late-job",
+        LabelCounters: { HumanLabeled: 0, PendingHuman: 5, Total: 5 },
+      }),
+    });
+    const mark = emu.calls.length;
+    const r = await apply(emu, dir, out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "workteam annotators now has in-progress labeling jobs; nothing was deleted",
+    );
+    expect(mutations(emu, mark)).toEqual([]);
+    expect((await teams(client)).map((t) => t.name)).toEqual(["annotators"]);
+  });
+
   it("applies a fresh plan file exactly, without asking", async () => {
     const { emu, client } = await seeded([]);
     const { dir } = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
