@@ -282,6 +282,20 @@ describe("wfplan apply against the emulator", () => {
         .filter((e: { type: string }) => e.type === "step-done")
         .map((e: { step: { kind: string } }) => e.step.kind),
     ).toEqual(["update-workforce", "wait-active", "verify"]);
+    const again = await apply(emu, dir, "--auto-approve", "--format", "json");
+    expect(JSON.parse(again.stdout)).toMatchObject({ formatVersion: 1, outcome: "no-changes" });
+    // A blocked plan (an OIDC change, workteams, no permission) is a document too.
+    const blockedDir = project(spec({ workforce: newIssuer, workteams: [workteam()] })).dir;
+    expect((await apply(emu, blockedDir, "--auto-approve")).code).toBe(0);
+    const changed = project(
+      spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://third.example.com" }) } }),
+    ).dir;
+    const blocked = await apply(emu, changed, "--auto-approve", "--format", "json");
+    expect(blocked.code).toBe(1);
+    expect(JSON.parse(blocked.stdout)).toMatchObject({
+      outcome: "blocked",
+      blockers: [{ code: "oidc-change-needs-workteam-deletion" }],
+    });
   });
 });
 

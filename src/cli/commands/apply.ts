@@ -70,7 +70,15 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     if (outcome !== "approved") throw new DeclinedError();
   } else {
     say(renderPlanText(plan, c));
-    if (plan.blockers.length > 0) {
+    const blocked = plan.blockers.length > 0;
+    if (!text && (blocked || !hasChanges(plan))) {
+      // JSON readers get a document whatever the outcome.
+      const outcome = blocked ? "blocked" : "no-changes";
+      out.write(
+        `${JSON.stringify({ formatVersion: 1, outcome, summary: plan.summary, blockers: plan.blockers, events: [], remaining: [] }, null, 2)}\n`,
+      );
+    }
+    if (blocked) {
       throw new UserError("the plan is blocked; nothing was changed", {
         hint: "resolve the blockers above, then apply again",
       });
