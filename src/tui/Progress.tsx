@@ -24,6 +24,8 @@ export interface ProgressProps {
   waiting?: { status: string; elapsedMs: number };
   startedAt: number;
   color: boolean;
+  /** A message for the person at the terminal, such as "stopping after this step". */
+  notice?: string;
   /** The final line, once the apply ended. */
   outcome?: { ok: boolean; message: string };
 }
@@ -48,7 +50,7 @@ function Elapsed({ since }: { since: number }) {
   return <Text dimColor>{formatDuration(Date.now() - since)}</Text>;
 }
 
-export function Progress({ steps, waiting, startedAt, color, outcome }: ProgressProps) {
+export function Progress({ steps, waiting, startedAt, color, notice, outcome }: ProgressProps) {
   const paint = tone(color);
   const finished = steps
     .map((s, i) => ({ ...s, index: i + 1 }))
@@ -89,6 +91,7 @@ export function Progress({ steps, waiting, startedAt, color, outcome }: Progress
             </Text>
           ))
         : null}
+      {notice ? <Text color={paint("yellow")}>{notice}</Text> : null}
       {!outcome ? (
         <Text dimColor>
           applying · <Elapsed since={startedAt} /> · Ctrl-C stops after the current step

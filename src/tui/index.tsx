@@ -36,6 +36,8 @@ export function reviewPlan(
 
 export interface ProgressView {
   onEvent(e: ApplyEvent): void;
+  /** Shows a message in the live region (writing to the terminal beside Ink would garble it). */
+  notify(message: string): void;
   finish(outcome: { ok: boolean; message: string }): Promise<void>;
 }
 
@@ -44,12 +46,14 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
   const states: StepState[] = steps.map((step) => ({ step, status: "pending" }));
   const startedAt = Date.now();
   let waiting: { status: string; elapsedMs: number } | undefined;
+  let notice: string | undefined;
   const view = (outcome?: { ok: boolean; message: string }) => (
     <Progress
       steps={[...states]}
       waiting={waiting}
       startedAt={startedAt}
       color={color}
+      notice={notice}
       outcome={outcome}
     />
   );
@@ -62,6 +66,10 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
       else if (e.type === "step-failed")
         states[e.index - 1] = { step: e.step, status: "failed", ms: e.ms, error: e.error };
       else if (e.type === "waiting") waiting = { status: e.status, elapsedMs: e.elapsedMs };
+      app.rerender(view());
+    },
+    notify(message) {
+      notice = message;
       app.rerender(view());
     },
     async finish(outcome) {

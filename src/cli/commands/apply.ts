@@ -11,6 +11,7 @@ import { renderPlanText } from "../../render/text.ts";
 import { formatDuration, parseDuration } from "../../spec/duration.ts";
 import type { Spec } from "../../spec/schema.ts";
 import { resolveSecret } from "../../spec/secrets.ts";
+import type { ProgressView } from "../../tui/index.tsx";
 import { DeclinedError, ExitCode, InterruptedError, UserError } from "../errors.ts";
 import { colorsFor, inkColor, isInteractive } from "../style.ts";
 import { type PlanFlags, preparePlan } from "./plan.ts";
@@ -94,12 +95,14 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     throw new UserError(`--timeout ${wait}: not a duration`, { hint: "such as 90s, 15m or 1h30m" });
 
   let interrupts = 0;
+  let progress: ProgressView | undefined;
   const onSignal = () => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write(
-        "\nInterrupt received: finishing the current step, then stopping. Press Ctrl-C again to exit now.\n",
-      );
+      const notice =
+        "Interrupt received: finishing the current step, then stopping. Press Ctrl-C again to exit now.";
+      if (progress) progress.notify(notice);
+      else process.stderr.write(`\n${notice}\n`);
     } else {
       process.stderr.write(
         "\nExiting now. Run wfplan apply again to finish; deleted workteams are in .wfplan/backups/.\n",
@@ -111,7 +114,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const events: ApplyEvent[] = [];
-  const progress = tui?.startProgress(plan.steps, color);
+  progress = tui?.startProgress(plan.steps, color);
   let lastBeat = 0;
   const onEvent = (e: ApplyEvent) => {
     events.push(e);
