@@ -231,6 +231,18 @@ describe("apply progress", () => {
     expect(frame).toContain("Ctrl-C stops after the current step");
   });
 
+  it("shows a notice (the interrupt) inside the live region", () => {
+    const { lastFrame } = render(
+      <Progress
+        steps={state(["done", "running"])}
+        startedAt={Date.now()}
+        color={false}
+        notice="Interrupt received: finishing the current step"
+      />,
+    );
+    expect(lastFrame()).toContain("Interrupt received: finishing the current step");
+  });
+
   it("marks a failed step with a cross and its error, and ends with the outcome", () => {
     const failed = state(["done", "done", "done", "failed"]);
     failed[3]!.error = "the workforce update failed: bad issuer";
