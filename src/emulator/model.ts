@@ -27,8 +27,6 @@ const shapes = structuredClone(model.shapes) as unknown as Record<string, Shape>
 shapes.Cidrs!.max = 10;
 const operations = model.operations as Record<string, { input: string; output: string }>;
 
-export const OPERATIONS = Object.keys(operations);
-
 /** Service patterns match whole values (as Java's `matches`), with Unicode classes. */
 const patterns = new Map<string, RegExp>();
 function patternOf(p: string): RegExp {

@@ -22,6 +22,16 @@ export function renderDiagnostic(d: Diagnostic, lines: readonly string[], c: Col
   return out.join("\n");
 }
 
+/** Every diagnostic of a file, each with its code frame, separated by blank lines. */
+export function renderDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  text: string,
+  c: Colors,
+): string {
+  const lines = text.split(/\r?\n/);
+  return diagnostics.map((d) => `${renderDiagnostic(d, lines, c)}\n\n`).join("");
+}
+
 /** A clientSecret line shows its key only, whatever it holds: a literal secret must not be echoed. */
 export function redactSecrets(line: string): string {
   return line.replace(/(clientSecret["']?\s*:\s*).*$/, "$1<redacted>");

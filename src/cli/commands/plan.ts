@@ -6,7 +6,7 @@ import { readJobs, readLive } from "../../aws/live.ts";
 import { fingerprint, type LiveSnapshot, snapshot } from "../../core/fingerprint.ts";
 import { plan, planOptions, workteamsToDelete } from "../../core/plan.ts";
 import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
-import { renderDiagnostic } from "../../render/diagnostics.ts";
+import { renderDiagnostics } from "../../render/diagnostics.ts";
 import { renderPlanJson } from "../../render/json.ts";
 import { renderPlanMarkdown } from "../../render/markdown.ts";
 import { renderPlanText } from "../../render/text.ts";
@@ -43,9 +43,7 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
   const loaded = loadSpecFile(flags.file);
   if (!loaded.spec || hasErrors(loaded.diagnostics)) {
     const c = colorsFor(flags, process.stderr);
-    const lines = loaded.text.split(/\r?\n/);
-    for (const d of loaded.diagnostics)
-      process.stderr.write(`${renderDiagnostic(d, lines, c)}\n\n`);
+    process.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.text, c));
     process.stderr.write(
       `${c.red("✗")} ${flags.file} is not valid; nothing was read or changed.\n`,
     );

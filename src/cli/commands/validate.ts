@@ -1,4 +1,4 @@
-import { renderDiagnostic, renderSummary } from "../../render/diagnostics.ts";
+import { renderDiagnostics, renderSummary } from "../../render/diagnostics.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
 import { ReportedError } from "../errors.ts";
@@ -20,8 +20,7 @@ export function validate(opts: ValidateOptions, out: NodeJS.WriteStream = proces
     );
   } else {
     const c = colorsFor(opts, out);
-    const lines = result.text.split(/\r?\n/);
-    for (const d of diagnostics) out.write(`${renderDiagnostic(d, lines, c)}\n\n`);
+    out.write(renderDiagnostics(diagnostics, result.text, c));
     out.write(`${renderSummary(opts.file, diagnostics, c)}\n`);
   }
   if (hasErrors(diagnostics)) throw new ReportedError();
