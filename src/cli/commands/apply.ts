@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { BACKUP_DIR, closeBackups, openBackups } from "../../apply/backup.ts";
+import { BACKUP_DIR, closeBackups, type OpenBackups, openBackups } from "../../apply/backup.ts";
 import { type ApplyEvent, executePlan } from "../../apply/execute.ts";
 import { readPlanFile } from "../../apply/planfile.ts";
 import { regionOf, sagemakerClient } from "../../aws/client.ts";
@@ -42,6 +42,8 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   let specFile: string;
   let client: ReturnType<typeof sagemakerClient>;
   let region: string;
+  /** Workteams earlier unfinished applies still have to restore. */
+  let open: OpenBackups | undefined;
   if (opts.planFile) {
     const saved = readPlanFile(opts.planFile);
     ({ spec, plan, options, specFile } = saved);
@@ -56,9 +58,10 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
         { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
       );
     }
+    open = openBackups(backupDir, spec.workforce.name, region);
   } else {
     const prepared = await preparePlan({ ...opts, backupDir });
-    ({ spec, plan, options, specFile, client } = prepared);
+    ({ spec, plan, options, specFile, client, openBackups: open } = prepared);
     region = plan.region;
   }
   const tui = text && isInteractive() ? await import("../../tui/index.tsx") : undefined;
@@ -148,7 +151,6 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     }
   };
 
-  const open = openBackups(backupDir, spec.workforce.name, region);
   let outcome: "applied" | "failed" | "interrupted" = "failed";
   let result: Awaited<ReturnType<typeof executePlan>> | undefined;
   try {

@@ -99,6 +99,7 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
     plan: p,
     snapshot: snap,
     fingerprint: fingerprint(snap),
+    openBackups: open,
   };
 }
 
