@@ -144,7 +144,7 @@ describe("wfplan apply against the emulator", () => {
     expect(first.stderr).toContain("the workforce update failed: Issuer discovery failed");
     expect(await teams(client)).toEqual([]);
     const again = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("restore workteam annotators from the backup");
     expect(await teams(client)).toEqual(before);
     expect(emu.state().workforces[0]!.OidcConfig?.Issuer).toBe("https://login.example.com");

@@ -39,6 +39,16 @@ function terminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Session 
   });
 }
 
+/** `wfplan apply` of an OIDC change in a terminal, at its confirmation prompt. */
+async function atPrompt(emu: Emulator, secret: string): Promise<Session> {
+  const s = terminal(["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"], project(), {
+    WFPLAN_OIDC_CLIENT_SECRET: secret,
+  });
+  await s.waitFor(/Type yes and press Enter to apply/);
+  await settle();
+  return s;
+}
+
 async function seeded(): Promise<Emulator> {
   const emu = await emulator({ updateDelayMs: 800 });
   await seedWorkforce(sdk(emu), ["annotators", "reviewers"]);
@@ -60,20 +70,12 @@ function project() {
 describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
   it("reviews the plan, takes yes, and shows the apply finish", async () => {
     const emu = await seeded();
-    const s = terminal(
-      ["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"],
-      project(),
-      { WFPLAN_OIDC_CLIENT_SECRET: "tty-secret" },
-    );
-    await s.waitFor(/Type yes and press Enter to apply/);
+    const s = await atPrompt(emu, "tty-secret");
     expect(s.output()).toContain("Destructive: these workteams will be deleted");
-    await settle();
     s.type("yes");
     await s.waitFor(/apply \(anything else cancels\): yes/);
     s.type("\r");
-    const code = await s.exited;
-    if (code !== 0) console.log(s.output());
-    expect(code).toBe(0);
+    expect(await s.exited, s.output()).toBe(0);
     const screen = s.output();
     expect(screen).toContain("Approved.");
     expect(screen).toMatch(/✓ 5\/8 wait until the workforce is Active/);
@@ -86,13 +88,7 @@ describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
   it("declines on Enter alone: exit 3, nothing changed", async () => {
     const emu = await seeded();
     const before = emu.calls.length;
-    const s = terminal(
-      ["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"],
-      project(),
-      { WFPLAN_OIDC_CLIENT_SECRET: "x" },
-    );
-    await s.waitFor(/Type yes and press Enter to apply/);
-    await settle();
+    const s = await atPrompt(emu, "x");
     s.type("\r");
     expect(await s.exited).toBe(3);
     expect(s.output()).toContain("Cancelled; nothing changed.");
@@ -103,13 +99,7 @@ describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
 
   it("Ctrl-C at the review exits 130 and changes nothing", async () => {
     const emu = await seeded();
-    const s = terminal(
-      ["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"],
-      project(),
-      { WFPLAN_OIDC_CLIENT_SECRET: "x" },
-    );
-    await s.waitFor(/Type yes and press Enter to apply/);
-    await settle();
+    const s = await atPrompt(emu, "x");
     s.type("\u0003");
     expect(await s.exited).toBe(130);
   });
