@@ -12,6 +12,7 @@ import { formatDuration, parseDuration } from "../../spec/duration.ts";
 import type { Spec } from "../../spec/schema.ts";
 import { resolveSecret } from "../../spec/secrets.ts";
 import type { ProgressView } from "../../tui/index.tsx";
+import { loadTui } from "../../tui/load.ts";
 import { DeclinedError, ExitCode, InterruptedError, UserError } from "../errors.ts";
 import { colorsFor, inkColor, isInteractive } from "../style.ts";
 import { type PlanFlags, preparePlan } from "./plan.ts";
@@ -64,7 +65,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     ({ spec, plan, options, specFile, client, openBackups: open } = prepared);
     region = plan.region;
   }
-  const tui = text && isInteractive() ? await import("../../tui/index.tsx") : undefined;
+  const tui = text && isInteractive() ? await loadTui() : undefined;
   const color = inkColor(opts);
   const ask = !opts.autoApprove && !opts.planFile;
   if (tui && ask && hasChanges(plan) && plan.blockers.length === 0) {

@@ -14,6 +14,7 @@ import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
 import type { Spec } from "../../spec/schema.ts";
 import { resolveSecret } from "../../spec/secrets.ts";
+import { loadTui } from "../../tui/load.ts";
 import { ExitCode, ReportedError } from "../errors.ts";
 import { colorsFor, inkColor, isInteractive } from "../style.ts";
 
@@ -125,7 +126,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   } else if (opts.format === "markdown") {
     out.write(renderPlanMarkdown(p));
   } else if (isInteractive() && !opts.out && p.resources.length > 0) {
-    const tui = await import("../../tui/index.tsx");
+    const tui = await loadTui();
     await tui.reviewPlan(p, { confirm: false, color: inkColor(opts) });
   } else {
     out.write(renderPlanText(p, colorsFor(opts, out)));
