@@ -20,6 +20,8 @@ const { CreateWorkforceCommand, CreateWorkteamCommand, SageMakerClient } = await
 );
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+// The baseline: the `aws` on PATH, or another one (BENCH_AWS=/usr/bin/aws for Debian's AWS CLI v2).
+const AWS = process.env.BENCH_AWS ?? "aws";
 const UPDATE_DELAY_MS = 2000;
 const BIN = resolve("bin/wfplan.js");
 const HOOK = resolve("bench/rss-hook.mjs");
@@ -43,13 +45,13 @@ const median = (xs) => {
 const ms = (x) => `${x.toFixed(0)} ms`;
 
 function awsCli() {
-  if (spawnSync("aws", ["--version"]).status === 0) return true;
+  if (spawnSync(AWS, ["--version"]).status === 0) return true;
   if (process.getuid?.() === 0) {
     console.log("AWS CLI not found: installing Debian's awscli package …");
     spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
     spawnSync("apt-get", ["install", "-y", "-qq", "awscli"], { stdio: "ignore" });
   }
-  return spawnSync("aws", ["--version"]).status === 0;
+  return spawnSync(AWS, ["--version"]).status === 0;
 }
 
 async function startEmulator() {
@@ -193,7 +195,7 @@ async function main() {
     );
     rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
     if (hasAws) {
-      const a = timed("aws", [
+      const a = timed(AWS, [
         "sagemaker",
         "describe-workforce",
         "--workforce-name",
@@ -258,7 +260,7 @@ async function main() {
   );
   if (hasAws)
     console.log(
-      `AWS CLI: ${spawnSync("aws", ["--version"], { encoding: "utf8" }).stdout.trim() || spawnSync("aws", ["--version"], { encoding: "utf8" }).stderr.trim()}`,
+      `AWS CLI: ${spawnSync(AWS, ["--version"], { encoding: "utf8" }).stdout.trim() || spawnSync(AWS, ["--version"], { encoding: "utf8" }).stderr.trim()}`,
     );
   for (const r of rows)
     console.log(`  ${r[0].padEnd(width)}  ${r[1].padStart(16)}  ${r[2].padStart(6)}  ${r[3]}`);
