@@ -3,12 +3,22 @@
  * optimisation only: a stale, damaged or missing one must never change what wfplan does.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import pkg from "../../package.json" with { type: "json" };
-import { STACK_LINE, wfplan } from "../helpers/cli.ts";
+import { spec, workteam, yaml } from "../builders.ts";
+import { STACK_LINE, tempFile, wfplan } from "../helpers/cli.ts";
+import { startEmulatorProcess } from "../helpers/process.ts";
 
 /** A copy of the launcher and its bundle that a test may damage. */
 function copyOfTheBuild(): string {
@@ -19,10 +29,10 @@ function copyOfTheBuild(): string {
   return root;
 }
 
-function run(root: string, args: string[]) {
+function run(root: string, args: string[], env: NodeJS.ProcessEnv = { WFPLAN_DEBUG: "1" }) {
   const r = spawnSync(process.execPath, [join(root, "bin", "wfplan.js"), ...args], {
     encoding: "utf8",
-    env: { ...process.env, WFPLAN_DEBUG: "1", CI: "true" },
+    env: { ...process.env, CI: "true", ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -74,5 +84,34 @@ describe("the launcher's code cache", () => {
     expect(r.stderr).toBe(
       "wfplan is not built yet: run `npm run build` (npm ci does it for you).\n",
     );
+  });
+});
+
+describe("the build", () => {
+  it("plans and applies without a terminal with the Ink UI module gone: it is never loaded there", async () => {
+    const root = copyOfTheBuild();
+    const ui = readdirSync(join(root, "dist")).filter((f) => f.startsWith("tui"));
+    expect(ui).toContain("tui.js");
+    for (const f of ui) rmSync(join(root, "dist", f));
+    const emu = await startEmulatorProcess(["--create-delay-ms", "0", "--update-delay-ms", "0"]);
+    const file = tempFile("workforce.yaml", yaml(spec({ workteams: [workteam()] })));
+    const env = {
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_REGION: "us-east-1",
+      WFPLAN_OIDC_CLIENT_SECRET: "s3cret-value",
+    };
+    const aws = ["-f", file, "--endpoint-url", emu.url];
+    const apply = run(root, ["apply", ...aws, "--auto-approve"], env);
+    expect(apply.stderr).toBe("");
+    expect(apply.stdout).toContain("Apply complete");
+    for (const format of ["text", "json", "markdown"]) {
+      const plan = run(root, ["plan", ...aws, "--format", format, "--detailed-exitcode"], env);
+      expect({ format, code: plan.code, stderr: plan.stderr }).toEqual({
+        format,
+        code: 0,
+        stderr: "",
+      });
+    }
   });
 });
