@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { LAUNCHER as BIN, startEmulatorProcess } from "../scripts/emulator.mjs";
 
 // The SDK warns about Node 20 on import; wfplan silences it for its users, the benchmark too.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -23,7 +24,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 // The baseline: the `aws` on PATH, or another one (BENCH_AWS=/usr/bin/aws for Debian's AWS CLI v2).
 const AWS = process.env.BENCH_AWS ?? "aws";
 const UPDATE_DELAY_MS = 2000;
-const BIN = resolve("bin/wfplan.js");
 const HOOK = resolve("bench/rss-hook.mjs");
 const work = mkdtempSync(join(tmpdir(), "wfplan-bench-"));
 const env = {
@@ -52,34 +52,6 @@ function awsCli() {
     spawnSync("apt-get", ["install", "-y", "-qq", "awscli"], { stdio: "ignore" });
   }
   return spawnSync(AWS, ["--version"]).status === 0;
-}
-
-async function startEmulator() {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      "emulator",
-      "--port",
-      "0",
-      "--quiet",
-      "--create-delay-ms",
-      "0",
-      "--update-delay-ms",
-      String(UPDATE_DELAY_MS),
-    ],
-    { env },
-  );
-  const url = await new Promise((ok, fail) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) ok(m[1]);
-    });
-    child.on("exit", (code) => fail(new Error(`emulator exited ${code}`)));
-  });
-  return { url, stop: () => child.kill("SIGTERM") };
 }
 
 function timed(cmd, args, extraEnv = {}) {
@@ -136,7 +108,7 @@ function firstFrame(url, file) {
 
 async function main() {
   const hasAws = awsCli();
-  const emu = await startEmulator();
+  const emu = await startEmulatorProcess({ updateDelayMs: UPDATE_DELAY_MS, env });
   const client = new SageMakerClient({
     region: "us-east-1",
     endpoint: emu.url,

@@ -13,8 +13,9 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { build } from "esbuild";
+import { LAUNCHER, startEmulatorProcess } from "./emulator.mjs";
 
 const common = {
   bundle: true,
@@ -122,7 +123,6 @@ function noDynamicImports(metafile) {
  * fails, wfplan works the same and starts slower.
  */
 async function recordCodeCache() {
-  const launcher = resolve("bin/wfplan.js");
   const work = mkdtempSync(join(tmpdir(), "wfplan-cache-"));
   const env = {
     ...process.env,
@@ -132,36 +132,14 @@ async function recordCodeCache() {
     CI: "true",
     NO_COLOR: "1",
   };
-  const emulator = spawn(
-    process.execPath,
-    [
-      launcher,
-      "emulator",
-      "--port",
-      "0",
-      "--quiet",
-      "--create-delay-ms",
-      "0",
-      "--update-delay-ms",
-      "0",
-    ],
-    { env, stdio: ["ignore", "pipe", "inherit"] },
-  );
+  let emulator;
   try {
-    const url = await new Promise((ok, fail) => {
-      let out = "";
-      emulator.stdout.on("data", (d) => {
-        out += d;
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) ok(m[1]);
-      });
-      emulator.on("error", fail);
-      emulator.on("exit", (code) => fail(new Error(`the emulator exited (${code})`)));
-    });
+    emulator = await startEmulatorProcess({ env });
+    const { url } = emulator;
     const apply = async (cidr, record) => {
       const spec = join(work, `${cidr.replace(/\W/g, "_")}.yaml`);
       writeFileSync(spec, trainingSpec(cidr));
-      const args = [launcher, "apply", "-f", spec, "--endpoint-url", url, "--auto-approve"];
+      const args = [LAUNCHER, "apply", "-f", spec, "--endpoint-url", url, "--auto-approve"];
       const runEnv = record ? { ...env, WFPLAN_RECORD_CODE_CACHE: "1" } : env;
       // In the scratch folder: whatever apply writes there (backups) goes with it.
       const child = spawn(process.execPath, args, { env: runEnv, cwd: work });
@@ -177,7 +155,7 @@ async function recordCodeCache() {
     rmSync("dist/wfplan.cjs.cache", { force: true });
     console.warn(`warning: no code cache recorded (wfplan will start slower): ${error.message}`);
   } finally {
-    emulator.kill();
+    emulator?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
