@@ -11,18 +11,10 @@ import { describe, expect, it } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { emulator, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
 import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "apply-secret-Kx7";
-const READS = new Set([
-  "DescribeWorkforce",
-  "ListWorkforces",
-  "ListWorkteams",
-  "ListLabelingJobsForWorkteam",
-  "ListTags",
-  "DescribeWorkteam",
-]);
 
 async function seeded(teams: string[], opts: EmulatorOptions = {}) {
   const emu = await emulator({ updateDelayMs: 200, ...opts });
@@ -55,8 +47,6 @@ async function teams(client: SageMakerClient) {
   }));
 }
 
-const mutations = (emu: Emulator, from = 0) =>
-  emu.calls.slice(from).filter((c) => !READS.has(c.operation));
 const allOutput = (r: RunResult) => r.stdout + r.stderr;
 const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://login.example.com" }) };
 

@@ -64,4 +64,18 @@ export async function seedWorkforce(client: SageMakerClient, teams: string[] = [
   }
 }
 
+/** The API calls that only read; wfplan plan makes no others. */
+const READ_OPERATIONS = new Set([
+  "DescribeWorkforce",
+  "ListWorkforces",
+  "ListWorkteams",
+  "ListLabelingJobsForWorkteam",
+  "ListTags",
+  "DescribeWorkteam",
+]);
+
+/** The calls the emulator received (from the index `from` on) that change something. */
+export const mutations = (emu: Emulator, from = 0) =>
+  emu.calls.slice(from).filter((c) => !READ_OPERATIONS.has(c.operation));
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
