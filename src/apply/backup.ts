@@ -4,11 +4,11 @@
  * that used it verifies; re-running apply restores the missing workteams of every open backup
  * (so two applies that raced, or a run killed at any point, never lose one).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Workteam } from "@aws-sdk/client-sagemaker";
 import { UserError } from "../cli/errors.ts";
-import { writePrivateFile } from "./files.ts";
+import { readJsonFile, writePrivateJson } from "./files.ts";
 
 export const BACKUP_DIR = join(".wfplan", "backups");
 
@@ -38,16 +38,11 @@ export function backupPath(dir: string, workforceName: string, now: Date): strin
 }
 
 export function writeBackup(file: string, backup: Backup): void {
-  writePrivateFile(file, `${JSON.stringify(backup, null, 2)}\n`);
+  writePrivateJson(file, backup);
 }
 
 export function readBackup(file: string): Backup {
-  let doc: Partial<Backup>;
-  try {
-    doc = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file}: not a readable wfplan backup (${(e as Error).message})`);
-  }
+  const doc = readJsonFile<Backup>(file, "backup");
   if (doc?.kind !== "wfplan-backup" || !Array.isArray(doc.workteams)) {
     throw new UserError(`${file}: not a wfplan backup file`);
   }

@@ -1,6 +1,18 @@
-/** Files wfplan writes (plan files, backups): private to the user, written atomically and synced. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+/**
+ * Files wfplan writes and reads back (plan files, backups): private to the user, written atomically
+ * and synced.
+ */
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
+import { UserError } from "../cli/errors.ts";
 
 export function writePrivateFile(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -19,5 +31,18 @@ export function writePrivateFile(file: string, content: string): void {
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+export function writePrivateJson(file: string, doc: unknown): void {
+  writePrivateFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** A JSON file wfplan wrote, parsed but not yet checked; `what` names it in the error. */
+export function readJsonFile<T>(file: string, what: string): Partial<T> {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UserError(`${file}: not a readable wfplan ${what} (${(e as Error).message})`);
   }
 }

@@ -2,14 +2,13 @@
  * Saved plans (`plan --out FILE`): JSON, mode 0600, no secret (the spec holds only the secret's
  * reference). They record the live snapshot and fingerprint the plan was made from.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { UserError } from "../cli/errors.ts";
 import type { LiveSnapshot } from "../core/fingerprint.ts";
 import type { Plan, PlanOptions } from "../core/types.ts";
 import type { Spec } from "../spec/schema.ts";
-import { writePrivateFile } from "./files.ts";
+import { readJsonFile, writePrivateJson } from "./files.ts";
 
 export interface PlanFile {
   kind: "wfplan-plan";
@@ -36,16 +35,11 @@ export function savePlanFile(
     ...content,
     specFile: resolve(content.specFile),
   };
-  writePrivateFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+  writePrivateJson(file, doc);
 }
 
 export function readPlanFile(file: string): PlanFile {
-  let doc: Partial<PlanFile>;
-  try {
-    doc = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file}: not a readable wfplan plan file (${(e as Error).message})`);
-  }
+  const doc = readJsonFile<PlanFile>(file, "plan file");
   if (doc?.kind !== "wfplan-plan" || doc.formatVersion !== 1) {
     throw new UserError(`${file}: not a wfplan plan file (format version 1)`, {
       hint: "make one with wfplan plan --out FILE",
