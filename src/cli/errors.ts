@@ -34,12 +34,15 @@ export class ReportedError extends UserError {
   }
 }
 
-/** The user declined at the confirmation prompt: nothing changed. */
+/** The user declined at the confirmation prompt: nothing changed. An answer, not an error. */
 export class DeclinedError extends UserError {
   override readonly exitCode: number = ExitCode.declined;
-  constructor(message = "Apply cancelled; nothing changed.") {
-    super(message);
+  /** The interactive review already said so on screen. */
+  readonly shown: boolean;
+  constructor({ shown = false }: { shown?: boolean } = {}) {
+    super("Apply cancelled; nothing changed.");
     this.name = "DeclinedError";
+    this.shown = shown;
   }
 }
 

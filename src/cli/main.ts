@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { ExitCode, ReportedError, UserError } from "./errors.ts";
+import { DeclinedError, ExitCode, ReportedError, UserError } from "./errors.ts";
 import { colorsFor } from "./style.ts";
 
 const DEFAULT_SPEC = "workforce.yaml";
@@ -202,6 +202,10 @@ export async function main(argv: string[]): Promise<number> {
 function report(e: unknown): number {
   const c = colorsFor({ color: !process.argv.includes("--no-color") }, process.stderr);
   if (e instanceof ReportedError) return e.exitCode;
+  if (e instanceof DeclinedError) {
+    if (!e.shown) process.stderr.write(`${c.yellow(e.message)}\n`);
+    return e.exitCode;
+  }
   if (e instanceof UserError) {
     process.stderr.write(`${c.red("Error:")} ${e.message}\n`);
     if (e.hint) process.stderr.write(`  ${c.dim("hint:")} ${e.hint}\n`);

@@ -92,6 +92,9 @@ describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
     s.type("\r");
     expect(await s.exited).toBe(3);
     expect(s.output()).toContain("Cancelled; nothing changed.");
+    // Said once, on the review's screen; declining is an answer, not an error.
+    expect(s.output()).not.toContain("Apply cancelled");
+    expect(s.output()).not.toContain("Error:");
     expect(
       emu.calls.slice(before).filter((c) => /^(Create|Update|Delete)/.test(c.operation)),
     ).toEqual([]);

@@ -72,7 +72,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     const outcome = await tui.reviewPlan(plan, { confirm: true, color });
     if (outcome === "interrupted")
       throw new InterruptedError("Interrupted at the review; nothing was changed.");
-    if (outcome !== "approved") throw new DeclinedError();
+    if (outcome !== "approved") throw new DeclinedError({ shown: true });
   } else {
     say(renderPlanText(plan, c));
     const blocked = plan.blockers.length > 0;
