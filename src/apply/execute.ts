@@ -7,9 +7,11 @@
  * leaves a state that running apply again finishes (it restores from the newest open backup).
  */
 import {
+  AddTagsCommand,
   ConflictException,
   CreateWorkforceCommand,
   CreateWorkteamCommand,
+  DeleteTagsCommand,
   DeleteWorkteamCommand,
   DescribeWorkteamCommand,
   ListTagsCommand,
@@ -18,17 +20,18 @@ import {
   UpdateWorkteamCommand,
 } from "@aws-sdk/client-sagemaker";
 import { awsError } from "../aws/errors.ts";
-import { describeWorkforce, readJobs, readLive, workteamFromWire } from "../aws/live.ts";
+import { describeWorkforce, readJobs, readLive, readTags, workteamFromWire } from "../aws/live.ts";
 import {
   createWorkforceRequest,
   createWorkteamRequest,
-  restoreWorkteamRequest,
+  recreateWorkteamRequest,
   updateWorkforceRequest,
   updateWorkteamRequest,
 } from "../aws/requests.ts";
 import { InterruptedError, UserError } from "../cli/errors.ts";
+import { expectedState, stateDifferences } from "../core/effective.ts";
 import { plan as makePlan } from "../core/plan.ts";
-import type { Plan, PlanOptions, Step } from "../core/types.ts";
+import type { LiveState, Plan, PlanOptions, Step } from "../core/types.ts";
 import type { Spec } from "../spec/schema.ts";
 import { type BackedUpWorkteam, backupPath, type OpenBackups, writeBackup } from "./backup.ts";
 
@@ -43,6 +46,8 @@ export interface ApplyContext {
   client: SageMakerClient;
   spec: Spec;
   plan: Plan;
+  /** The live state the plan was made from: verify expects it, with the plan's changes, afterwards. */
+  live: LiveState;
   options: PlanOptions;
   region: string;
   /** Resolves the OIDC client secret when a step must send it (and only then). */
@@ -61,7 +66,7 @@ export interface ApplyContext {
 export interface ApplyResult {
   completed: Step[];
   backupFile?: string;
-  /** Differences a fresh plan still finds after the apply (empty when verified). */
+  /** How the live state still differs from what the apply should have made it (empty when verified). */
   remaining: string[];
 }
 
@@ -219,14 +224,15 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       case "create-workteam": {
         const teamSpec = ctx.spec.workteams?.find((t) => t.name === step.name);
         const backedUp = saved.get(step.name);
-        const request =
-          step.source === "spec" && teamSpec
-            ? createWorkteamRequest(teamSpec, wfName)
-            : backedUp
-              ? restoreWorkteamRequest(backedUp, wfName)
-              : undefined;
-        if (!request)
-          throw new UserError(`cannot restore workteam ${step.name}: it is in no backup`);
+        if (step.source !== "spec" && !backedUp)
+          throw new UserError(`cannot recreate workteam ${step.name}: it is in no backup`);
+        const request = backedUp
+          ? recreateWorkteamRequest(
+              backedUp,
+              step.source === "backup" ? undefined : teamSpec,
+              wfName,
+            )
+          : createWorkteamRequest(teamSpec!, wfName);
         await send(`CreateWorkteam ${step.name}`, () =>
           ctx.client.send(new CreateWorkteamCommand(request)),
         );
@@ -239,15 +245,23 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         );
         return undefined;
       }
+      case "tag-workteam": {
+        const arn = ctx.live.workteams.find((t) => t.name === step.name)?.arn;
+        if (!arn) throw new Error(`workteam ${step.name} is not in the live state the plan read`);
+        const add = Object.entries(step.add).map(([Key, Value]) => ({ Key, Value }));
+        if (add.length > 0)
+          await send(`AddTags ${step.name}`, () =>
+            ctx.client.send(new AddTagsCommand({ ResourceArn: arn, Tags: add })),
+          );
+        if (step.remove.length > 0)
+          await send(`DeleteTags ${step.name}`, () =>
+            ctx.client.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: step.remove })),
+          );
+        return undefined;
+      }
       case "verify": {
-        const live = await readLive(ctx.client, ctx.region, wfName);
-        const again = makePlan(ctx.spec, live, { ...ctx.options, rotateClientSecret: false });
-        remaining = again.resources.flatMap((r) =>
-          r.changes.length
-            ? r.changes.map((c) => `${c.path} (${c.action})`)
-            : [`${r.type} ${r.name} (${r.action})`],
-        );
-        return remaining.length ? `${remaining.length} difference(s) remain` : "no changes remain";
+        remaining = await verify(ctx);
+        return remaining.length ? `${remaining.length} difference(s) remain` : "all as expected";
       }
     }
   };
@@ -286,6 +300,29 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     }
   }
   return { completed, backupFile, remaining };
+}
+
+/**
+ * Reads the live state again, tags included, and compares every field — managed by the spec or
+ * not — with what the plan should have made of the state it was made from; the workforce must be
+ * Active. Should that find nothing, a new plan must be empty too.
+ */
+async function verify(ctx: ApplyContext): Promise<string[]> {
+  const wfName = ctx.spec.workforce.name;
+  const live = await readLive(ctx.client, ctx.region, wfName);
+  await readTags(ctx.client, live.workteams);
+  const differences = stateDifferences(
+    expectedState(ctx.spec, ctx.live, ctx.plan),
+    live.workforce,
+    live.workteams,
+  );
+  if (differences.length > 0) return differences;
+  const again = makePlan(ctx.spec, live, { ...ctx.options, rotateClientSecret: false });
+  return again.resources.flatMap((r) =>
+    r.changes.length
+      ? r.changes.map((c) => `${c.path} (${c.action})`)
+      : [`${r.type} ${r.name} (${r.action})`],
+  );
 }
 
 function interruptedMessage(done: Step[], notDone: Step[]): string {

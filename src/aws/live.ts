@@ -1,12 +1,14 @@
 /**
  * Reading the live workforce and workteams. Read-only calls only: DescribeWorkforce,
- * ListWorkforces (only when the named workforce is missing), ListWorkteams (pages of 100), and
- * ListLabelingJobsForWorkteam for the workteams a plan would delete. Independent reads run in parallel.
+ * ListWorkforces (only when the named workforce is missing), ListWorkteams (pages of 100),
+ * ListLabelingJobsForWorkteam for the workteams a plan would delete, and ListTags for the workteams
+ * whose tags a plan compares or recreates. Independent reads run in parallel.
  */
 import {
   DescribeWorkforceCommand,
   ListWorkforcesCommand,
   paginateListLabelingJobsForWorkteam,
+  paginateListTags,
   paginateListWorkteams,
   type SageMakerClient,
   type Workforce,
@@ -16,6 +18,7 @@ import type {
   JobInProgress,
   LiveState,
   MemberDefinition,
+  Tags,
   WorkforceLive,
   WorkteamLive,
 } from "../core/types.ts";
@@ -70,6 +73,26 @@ async function listWorkteams(client: SageMakerClient): Promise<WorkteamLive[]> {
     throw awsError(e, "ListWorkteams");
   }
   return teams;
+}
+
+/** Reads the tags of each given workteam (ListTags, all pages) into its `tags`. */
+export async function readTags(client: SageMakerClient, teams: WorkteamLive[]): Promise<void> {
+  await Promise.all(
+    teams.map(async (team) => {
+      const tags: Tags = {};
+      try {
+        for await (const page of paginateListTags(
+          { client, pageSize: 50 },
+          { ResourceArn: team.arn },
+        )) {
+          for (const t of page.Tags ?? []) tags[t.Key!] = t.Value ?? "";
+        }
+      } catch (e) {
+        throw awsError(e, `ListTags ${team.name}`);
+      }
+      team.tags = tags;
+    }),
+  );
 }
 
 /** In-progress labeling jobs (work still pending for humans) of each named workteam. */
@@ -128,9 +151,16 @@ export function workforceFromWire(w: Workforce): WorkforceLive {
       clientId: w.CognitoConfig.ClientId!,
     },
     sourceIpConfig: { cidrs: w.SourceIpConfig?.Cidrs ?? [] },
-    workforceVpcConfig: v?.VpcId
-      ? { vpcId: v.VpcId, securityGroupIds: v.SecurityGroupIds ?? [], subnets: v.Subnets ?? [] }
-      : null,
+    // Any VPC field the service still reports (an endpoint left behind, say) means a VPC is attached.
+    workforceVpcConfig:
+      v && (v.VpcId || v.SecurityGroupIds?.length || v.Subnets?.length || v.VpcEndpointId)
+        ? {
+            vpcId: v.VpcId ?? "",
+            securityGroupIds: v.SecurityGroupIds ?? [],
+            subnets: v.Subnets ?? [],
+            ...(!v.VpcId && v.VpcEndpointId ? { vpcEndpointId: v.VpcEndpointId } : {}),
+          }
+        : null,
     ipAddressType: w.IpAddressType ?? "ipv4",
     subDomain: w.SubDomain,
   };

@@ -9,6 +9,7 @@ import type {
   Workteam,
 } from "@aws-sdk/client-sagemaker";
 import type { BackedUpWorkteam } from "../apply/backup.ts";
+import { isReservedTag } from "../core/normalize.ts";
 import type { MemberDefinition } from "../core/types.ts";
 import type { OidcConfigSpec, Spec, WorkteamSpec } from "../spec/schema.ts";
 
@@ -107,9 +108,9 @@ export function createWorkteamRequest(
     WorkforceName: workforceName,
     Description: team.description,
     MemberDefinitions: members(team.memberDefinitions as MemberDefinition[]),
-    NotificationConfiguration: team.notificationConfiguration && {
-      NotificationTopicArn: team.notificationConfiguration.notificationTopicArn,
-    },
+    NotificationConfiguration: team.notificationConfiguration
+      ? { NotificationTopicArn: team.notificationConfiguration.notificationTopicArn }
+      : undefined,
     WorkerAccessConfiguration: workerAccess(team),
     Tags: tagList(team.tags),
   };
@@ -123,20 +124,26 @@ export function updateWorkteamRequest(
   const req: UpdateWorkteamRequest = { WorkteamName: team.name };
   if (fields.includes("description")) req.Description = full.Description;
   if (fields.includes("memberDefinitions")) req.MemberDefinitions = full.MemberDefinitions;
+  // A configuration without a topic removes the topic (null in the spec).
   if (fields.includes("notificationConfiguration"))
-    req.NotificationConfiguration = full.NotificationConfiguration;
+    req.NotificationConfiguration = full.NotificationConfiguration ?? {};
   if (fields.includes("workerAccessConfiguration"))
     req.WorkerAccessConfiguration = full.WorkerAccessConfiguration;
   return req;
 }
 
-/** The workteam as it was backed up, with its tags. */
-export function restoreWorkteamRequest(
+/**
+ * CreateWorkteam for a workteam wfplan deleted: everything its backup holds that CreateWorkteam
+ * can set (as the API gave it, so nothing wfplan does not model is lost), with the fields the spec
+ * declares, if any, over it. Tags with the reserved `aws:` prefix cannot be set by anyone but AWS.
+ */
+export function recreateWorkteamRequest(
   saved: BackedUpWorkteam,
+  team: WorkteamSpec | undefined,
   workforceName: string,
 ): CreateWorkteamRequest {
   const t: Workteam = saved.workteam;
-  return {
+  const req: CreateWorkteamRequest = {
     WorkteamName: t.WorkteamName!,
     WorkforceName: workforceName,
     Description: t.Description!,
@@ -145,6 +152,18 @@ export function restoreWorkteamRequest(
       ? t.NotificationConfiguration
       : undefined,
     WorkerAccessConfiguration: t.WorkerAccessConfiguration,
-    Tags: saved.tags.length ? saved.tags.filter((tag) => !tag.Key.startsWith("aws:")) : undefined,
+    Tags: nonEmpty(saved.tags.filter((tag) => !isReservedTag(tag.Key))),
   };
+  if (!team) return req;
+  const fromSpec = createWorkteamRequest(team, workforceName);
+  req.Description = fromSpec.Description;
+  req.MemberDefinitions = fromSpec.MemberDefinitions;
+  if (team.notificationConfiguration !== undefined)
+    req.NotificationConfiguration = fromSpec.NotificationConfiguration;
+  if (team.workerAccessConfiguration !== undefined)
+    req.WorkerAccessConfiguration = fromSpec.WorkerAccessConfiguration;
+  if (team.tags !== undefined) req.Tags = nonEmpty(fromSpec.Tags ?? []);
+  return req;
 }
+
+const nonEmpty = <T>(xs: T[]) => (xs.length > 0 ? xs : undefined);

@@ -22,20 +22,28 @@ const ALL_WORKTEAM = {
 
 export interface LiveSnapshot {
   workforce: Record<string, unknown> | null;
+  /** Each workteam's fields, and its tags where the plan read them. */
   workteams: Record<string, Record<string, unknown>>;
+  /** Workteams that open backups hold and that are not live (restored by the plan, or not). */
+  restorable?: string[];
 }
 
 export function snapshot(live: LiveState): LiveSnapshot {
   return {
     workforce: live.workforce && {
       name: live.workforce.name,
+      status: live.workforce.status,
       ...liveWorkforce(live.workforce, ALL_WORKFORCE),
     },
     workteams: Object.fromEntries(
       [...live.workteams]
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map((t) => [t.name, liveWorkteam(t, ALL_WORKTEAM)]),
+        .map((t) => [
+          t.name,
+          { ...liveWorkteam(t, ALL_WORKTEAM), ...(t.tags ? { tags: t.tags } : {}) },
+        ]),
     ),
+    restorable: (live.restorable ?? []).map((t) => t.name).sort(),
   };
 }
 
@@ -51,6 +59,13 @@ export function snapshotDifferences(before: LiveSnapshot, after: LiveSnapshot): 
   } else if (before.workforce && after.workforce) {
     for (const c of fieldChanges(before.workforce, after.workforce, "workforce"))
       lines.push(`${c.path} changed`);
+  }
+  const restorable = (s: LiveSnapshot) => new Set(s.restorable ?? []);
+  for (const name of restorable(before)) {
+    if (!restorable(after).has(name)) lines.push(`workteam ${name} is no longer in an open backup`);
+  }
+  for (const name of restorable(after)) {
+    if (!restorable(before).has(name)) lines.push(`workteam ${name} is now in an open backup`);
   }
   const names = new Set([...Object.keys(before.workteams), ...Object.keys(after.workteams)]);
   for (const name of [...names].sort()) {

@@ -9,6 +9,7 @@ import type {
   Change,
   MemberDefinition,
   OidcConfigLive,
+  Tags,
   VpcConfig,
   WorkforceLive,
   WorkteamConfig,
@@ -22,14 +23,15 @@ export function normalizeCidrs(cidrs: readonly string[]): string[] {
   return sortedSet(cidrs.map(canonicalCidr));
 }
 
-export function normalizeVpc(vpc: VpcConfig | null): VpcConfig | null {
-  return (
-    vpc && {
-      vpcId: vpc.vpcId,
-      securityGroupIds: sortedSet(vpc.securityGroupIds),
-      subnets: sortedSet(vpc.subnets),
-    }
-  );
+/** A VPC as compared; one the service reports by its endpoint alone is shown by that endpoint. */
+export function normalizeVpc(vpc: VpcConfig | null): Comparable | null {
+  if (!vpc) return null;
+  if (!vpc.vpcId && vpc.vpcEndpointId) return { vpcEndpointId: vpc.vpcEndpointId };
+  return {
+    vpcId: vpc.vpcId,
+    securityGroupIds: sortedSet(vpc.securityGroupIds),
+    subnets: sortedSet(vpc.subnets),
+  };
 }
 
 export function normalizeMembers(defs: readonly MemberDefinition[]): MemberDefinition[] {
@@ -95,8 +97,11 @@ export function desiredWorkteam(team: WorkteamSpec): Comparable {
     description: team.description,
     memberDefinitions: normalizeMembers(team.memberDefinitions as MemberDefinition[]),
   };
-  if (team.notificationConfiguration)
-    out.notificationConfiguration = { ...team.notificationConfiguration };
+  // null clears the notification topic, so it is compared as "none".
+  if (team.notificationConfiguration !== undefined)
+    out.notificationConfiguration = team.notificationConfiguration && {
+      ...team.notificationConfiguration,
+    };
   if (team.workerAccessConfiguration)
     out.workerAccessConfiguration = structuredClone(team.workerAccessConfiguration);
   return out;
@@ -106,11 +111,18 @@ export function liveWorkteam(team: WorkteamConfig, managed: Comparable): Compara
   const all: Comparable = {
     description: team.description,
     memberDefinitions: normalizeMembers(team.memberDefinitions),
-    notificationConfiguration: team.notificationConfiguration,
+    notificationConfiguration: team.notificationConfiguration ?? null,
     workerAccessConfiguration: team.workerAccessConfiguration,
   };
   return pick(all, Object.keys(managed));
 }
+
+/** Tags wfplan can manage: keys with the reserved `aws:` prefix belong to AWS. */
+export function visibleTags(tags: Tags): Tags {
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => !isReservedTag(k)));
+}
+
+export const isReservedTag = (key: string) => key.toLowerCase().startsWith("aws:");
 
 function pick(obj: Comparable, keys: string[]): Comparable {
   const out: Comparable = {};

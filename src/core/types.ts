@@ -21,6 +21,8 @@ export interface VpcConfig {
   vpcId: string;
   securityGroupIds: string[];
   subnets: string[];
+  /** Only for a VPC the service still reports by its endpoint alone (a removal that did not finish). */
+  vpcEndpointId?: string;
 }
 
 export interface WorkforceLive {
@@ -49,10 +51,21 @@ export interface WorkteamConfig {
   };
 }
 
+/** A workteam's tags as a key → value mapping. */
+export type Tags = Record<string, string>;
+
 export interface WorkteamLive extends WorkteamConfig {
   name: string;
   arn: string;
   workforceArn?: string;
+  /** Its tags, read only where a plan needs them (undefined = not read). */
+  tags?: Tags;
+}
+
+/** A workteam that an earlier, unfinished apply deleted: what its open backup holds. */
+export interface BackedUpTeam extends WorkteamConfig {
+  name: string;
+  tags: Tags;
 }
 
 /** A labeling job that still has work for humans: its workteam must not be deleted. */
@@ -71,8 +84,8 @@ export interface LiveState {
   workteams: WorkteamLive[];
   /** In-progress labeling jobs by workteam name, read only for workteams the plan would delete. */
   jobs: Record<string, JobInProgress[]>;
-  /** Workteams an earlier, unfinished apply deleted and backed up (restored when the policy says so). */
-  restorable?: string[];
+  /** Workteams an earlier, unfinished apply deleted and backed up, that are not live now. */
+  restorable?: BackedUpTeam[];
 }
 
 // ---------------------------------------------------------------- the plan
@@ -90,12 +103,17 @@ export interface Change {
   sensitive: boolean;
 }
 
+/** Where a created workteam's fields come from: the spec, a backup, or both (spec fields win). */
+export type TeamSource = "spec" | "backup" | "spec+backup";
+
 export interface ResourcePlan {
   type: "workforce" | "workteam";
   name: string;
   action: ResourceAction;
   /** Why, in words, when the action is not obvious from the changes (recreate, restore, prune). */
   reason?: string;
+  /** A workteam created or recreated: which of its fields come from the spec, which from a backup. */
+  fields?: { source: TeamSource; fromSpec: string[]; fromBackup: string[] };
   changes: Change[];
 }
 
@@ -105,8 +123,9 @@ export type Step =
   | { kind: "create-workforce"; sendsSecret: true }
   | { kind: "update-workforce"; fields: string[]; sendsSecret: boolean }
   | { kind: "wait-active" }
-  | { kind: "create-workteam"; name: string; source: "spec" | "backup" }
+  | { kind: "create-workteam"; name: string; source: TeamSource }
   | { kind: "update-workteam"; name: string; fields: string[] }
+  | { kind: "tag-workteam"; name: string; add: Tags; remove: string[] }
   | { kind: "verify" };
 
 export interface Blocker {
@@ -117,15 +136,23 @@ export interface Blocker {
     | "cognito-config-change"
     | "workforce-renamed"
     | "too-many-workteams"
-    | "secret-unavailable";
+    | "secret-unavailable"
+    | "service-rule"
+    | "failed-workforce-nothing-to-send";
   message: string;
   hint?: string;
   workteams?: string[];
+  /** The spec field it concerns, as a path (`workforce.sourceIpConfig.cidrs`). */
+  path?: string;
+  /** Where that field is in the spec file (`workforce.yaml:12:5`), filled in by whoever read the file. */
+  location?: string;
 }
 
 export interface Notice {
   message: string;
   hint?: string;
+  path?: string;
+  location?: string;
 }
 
 export interface PlanOptions {
@@ -138,6 +165,8 @@ export interface PlanOptions {
 export interface Plan {
   region: string;
   workforceName: string;
+  /** The live workforce's status when the plan was made; absent when it does not exist. */
+  workforceStatus?: string;
   resources: ResourcePlan[];
   steps: Step[];
   blockers: Blocker[];

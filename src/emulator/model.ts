@@ -83,7 +83,12 @@ function check(shapeName: string, value: unknown, at: string, out: string[]): vo
       const list = value as unknown[];
       lengthChecks(shape, list.length, fail);
       list.forEach((item, i) => {
-        check(shape.member!.shape, item, `${at}.${i + 1}.member`, out);
+        const where = `${at}.${i + 1}.member`;
+        if (item === null || item === undefined) {
+          out.push(
+            `Value null at '${where}' failed to satisfy constraint: Member must not be null`,
+          );
+        } else check(shape.member!.shape, item, where, out);
       });
       return;
     }

@@ -1,28 +1,22 @@
 /**
- * The SageMaker workforce and workteam operations, with the service's rules. Each handler takes
- * the request's input (already checked against the service model) and returns the output, or
- * throws an ApiError. Time is passed in, so status transitions are testable.
+ * The SageMaker workforce and workteam operations, with the service's rules (rules.ts). Each
+ * handler takes the request's input (already checked against the service model) and returns the
+ * output, or throws an ApiError. Checks of the input come before limits and state checks, as in
+ * the service. Time is passed in, so status transitions are testable.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { ApiError } from "./errors.ts";
+import { refuse } from "./rules.ts";
 import type {
   EmulatorState,
   StoredWorkforce,
   StoredWorkteam,
   Tags,
   Workforce,
-  WorkforceConfig,
   Workteam,
 } from "./state.ts";
 
-export class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 export interface OperationContext {
   state: EmulatorState;
@@ -33,6 +27,8 @@ export interface OperationContext {
   updateDelayMs: number;
   /** The FailureReason the next workforce update should end with, if a fault asks for one. */
   takeUpdateFailure(): string | undefined;
+  /** A fault: an update that removes the VPC leaves its endpoint behind (a service that misbehaves). */
+  vpcEndpointLeftOnDetach?: boolean;
 }
 
 type Input = Record<string, unknown>;
@@ -50,8 +46,8 @@ export function settle(state: EmulatorState, now: number): void {
     const p = wf.pending;
     if (!p || now < p.until) continue;
     wf.pending = undefined;
+    // A failed update keeps what it was sent: only the status says that it failed.
     if (p.failureReason) {
-      Object.assign(wf, p.rollback);
       wf.Status = "Failed";
       wf.FailureReason = p.failureReason;
     } else {
@@ -65,18 +61,25 @@ export function settle(state: EmulatorState, now: number): void {
 export const operations: Record<string, Handler> = {
   CreateWorkforce(input, ctx) {
     const name = input.WorkforceName as string;
-    const existing = ctx.state.workforces.find((w) => w.region === ctx.region);
-    if (existing) {
-      throw new ApiError(
-        "ResourceLimitExceeded",
-        `A private workforce already exists in ${ctx.region} (${existing.WorkforceName}); an account has one private workforce per region.`,
-      );
-    }
     if (!input.CognitoConfig === !input.OidcConfig) {
-      throw validation(
+      throw refuse(
+        "oneIdentityProvider",
         input.CognitoConfig
           ? "CognitoConfig and OidcConfig cannot both be specified."
           : "Either CognitoConfig or OidcConfig must be specified.",
+      );
+    }
+    checkTagList(input.Tags);
+    const vpc = input.WorkforceVpcConfig
+      ? vpcConfig(input.WorkforceVpcConfig as Input, undefined)
+      : undefined;
+    const cidrs = [...(((input.SourceIpConfig as Input)?.Cidrs as string[]) ?? [])];
+    checkSourceIpAndVpc(cidrs, vpc);
+    const existing = ctx.state.workforces.find((w) => w.region === ctx.region);
+    if (existing) {
+      throw refuse(
+        "oneWorkforcePerRegion",
+        `A private workforce already exists in ${ctx.region} (${existing.WorkforceName}); an account has one private workforce per region.`,
       );
     }
     const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.state.accountId}:workforce/${name}`;
@@ -87,16 +90,14 @@ export const operations: Record<string, Handler> = {
       CreateDate: seconds(ctx.now),
       LastUpdatedDate: seconds(ctx.now),
       SubDomain: `${randomId(10)}.labeling.${ctx.region}.sagemaker.aws`,
-      SourceIpConfig: { Cidrs: [...(((input.SourceIpConfig as Input)?.Cidrs as string[]) ?? [])] },
+      SourceIpConfig: { Cidrs: cidrs },
       IpAddressType: (input.IpAddressType as Workforce["IpAddressType"]) ?? "ipv4",
       Status: "Initializing",
       pending: { until: ctx.now + ctx.createDelayMs },
     };
     if (input.CognitoConfig) wf.CognitoConfig = input.CognitoConfig as Workforce["CognitoConfig"];
     if (input.OidcConfig) Object.assign(wf, oidcConfig(input.OidcConfig as Input, wf));
-    if (input.WorkforceVpcConfig) {
-      wf.WorkforceVpcConfig = vpcConfig(input.WorkforceVpcConfig as Input, undefined);
-    }
+    if (vpc) wf.WorkforceVpcConfig = vpc;
     ctx.state.workforces.push(wf);
     setTags(ctx.state, arn, input.Tags);
     return { WorkforceArn: arn };
@@ -119,48 +120,47 @@ export const operations: Record<string, Handler> = {
 
   UpdateWorkforce(input, ctx) {
     const wf = findWorkforce(ctx, input.WorkforceName as string);
+    const vpcInput = input.WorkforceVpcConfig as Input | undefined;
+    const vpc = vpcInput ? vpcConfig(vpcInput, wf.WorkforceVpcConfig) : wf.WorkforceVpcConfig;
+    if (input.OidcConfig && wf.CognitoConfig) {
+      throw refuse(
+        "oidcOnlyForOidcWorkforces",
+        `Workforce ${wf.WorkforceName} uses Amazon Cognito; OidcConfig cannot be set on it.`,
+      );
+    }
     if (wf.Status === "Updating" || wf.Status === "Initializing") {
-      throw new ApiError(
-        "ConflictException",
+      throw refuse(
+        "busyWhileUpdating",
         `Workforce ${wf.WorkforceName} is ${wf.Status}; update it again when it is Active.`,
       );
     }
+    const cidrs = input.SourceIpConfig
+      ? [...((input.SourceIpConfig as Input).Cidrs as string[])]
+      : wf.SourceIpConfig.Cidrs;
+    checkSourceIpAndVpc(cidrs, vpc);
     if (input.OidcConfig) {
-      if (wf.CognitoConfig) {
-        throw validation(
-          `Workforce ${wf.WorkforceName} uses Amazon Cognito; OidcConfig cannot be set on it.`,
-        );
-      }
       const teams = ctx.state.workteams.filter((t) => t.WorkforceArn === wf.WorkforceArn);
       if (teams.length > 0) {
-        throw validation(
+        throw refuse(
+          "oidcNeedsNoWorkteams",
           `The OIDC configuration of workforce ${wf.WorkforceName} can be updated only when no work teams are associated with it. Associated work teams: ${teams.map((t) => t.WorkteamName).join(", ")}.`,
         );
       }
     }
-    const rollback: WorkforceConfig = structuredClone({
-      SourceIpConfig: wf.SourceIpConfig,
-      OidcConfig: wf.OidcConfig,
-      WorkforceVpcConfig: wf.WorkforceVpcConfig,
-      IpAddressType: wf.IpAddressType,
-      secretDigest: wf.secretDigest,
-    });
-    if (input.SourceIpConfig) {
-      wf.SourceIpConfig = { Cidrs: [...((input.SourceIpConfig as Input).Cidrs as string[])] };
-    }
+    wf.SourceIpConfig = { Cidrs: cidrs };
     if (input.OidcConfig) Object.assign(wf, oidcConfig(input.OidcConfig as Input, wf));
-    if (input.WorkforceVpcConfig) {
-      wf.WorkforceVpcConfig = vpcConfig(input.WorkforceVpcConfig as Input, wf.WorkforceVpcConfig);
+    if (vpcInput) {
+      const endpoint = wf.WorkforceVpcConfig?.VpcEndpointId;
+      wf.WorkforceVpcConfig =
+        !vpc && endpoint && ctx.vpcEndpointLeftOnDetach
+          ? ({ VpcEndpointId: endpoint } as Workforce["WorkforceVpcConfig"])
+          : vpc;
     }
     if (input.IpAddressType) wf.IpAddressType = input.IpAddressType as Workforce["IpAddressType"];
     wf.Status = "Updating";
     wf.FailureReason = undefined;
     wf.LastUpdatedDate = seconds(ctx.now);
-    wf.pending = {
-      until: ctx.now + ctx.updateDelayMs,
-      failureReason: ctx.takeUpdateFailure(),
-      rollback,
-    };
+    wf.pending = { until: ctx.now + ctx.updateDelayMs, failureReason: ctx.takeUpdateFailure() };
     return { Workforce: wireWorkforce(wf) };
   },
 
@@ -168,8 +168,8 @@ export const operations: Record<string, Handler> = {
     const wf = findWorkforce(ctx, input.WorkforceName as string);
     const teams = ctx.state.workteams.filter((t) => t.WorkforceArn === wf.WorkforceArn);
     if (teams.length > 0) {
-      throw new ApiError(
-        "ResourceInUse",
+      throw refuse(
+        "workforceDeleteNeedsNoWorkteams",
         `Workforce ${wf.WorkforceName} has work teams (${teams.map((t) => t.WorkteamName).join(", ")}); delete them first.`,
       );
     }
@@ -195,28 +195,30 @@ export const operations: Record<string, Handler> = {
 
   CreateWorkteam(input, ctx) {
     const name = input.WorkteamName as string;
+    const members = input.MemberDefinitions as Input[];
+    const kind = memberKind(members);
+    checkTagList(input.Tags);
     const wf = input.WorkforceName
       ? findWorkforce(ctx, input.WorkforceName as string)
       : ctx.state.workforces.find((w) => w.region === ctx.region);
     if (!wf) throw validation(`No private workforce exists in ${ctx.region}; create one first.`);
+    checkMembersAgainst(members, kind, wf);
     if (wf.Status === "Updating" || wf.Status === "Initializing") {
-      throw new ApiError(
-        "ConflictException",
+      throw refuse(
+        "busyWhileUpdating",
         `Workforce ${wf.WorkforceName} is ${wf.Status}; create work teams when it is Active.`,
       );
     }
     const teams = ctx.state.workteams.filter((t) => t.region === ctx.region);
     if (teams.some((t) => t.WorkteamName === name)) {
-      throw new ApiError("ResourceInUse", `Workteam ${name} already exists.`);
+      throw refuse("workteamNameTaken", `Workteam ${name} already exists.`);
     }
     if (teams.length >= MAX_WORKTEAMS) {
-      throw new ApiError(
-        "ResourceLimitExceeded",
+      throw refuse(
+        "maxWorkteams",
         `The account already has ${MAX_WORKTEAMS} work teams in ${ctx.region}, the maximum.`,
       );
     }
-    const members = input.MemberDefinitions as Input[];
-    checkMembers(members, wf);
     const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.state.accountId}:workteam/private-crowd/${name}`;
     const team: StoredWorkteam = {
       region: ctx.region,
@@ -230,9 +232,8 @@ export const operations: Record<string, Handler> = {
       LastUpdatedDate: seconds(ctx.now),
       ProductListingIds: [],
     };
-    if (input.NotificationConfiguration) {
-      team.NotificationConfiguration = structuredClone(input.NotificationConfiguration as Input);
-    }
+    const topic = (input.NotificationConfiguration as Input | undefined)?.NotificationTopicArn;
+    if (topic) team.NotificationConfiguration = { NotificationTopicArn: topic as string };
     if (input.WorkerAccessConfiguration) {
       team.WorkerAccessConfiguration = structuredClone(input.WorkerAccessConfiguration as Input);
     }
@@ -242,15 +243,20 @@ export const operations: Record<string, Handler> = {
   },
 
   UpdateWorkteam(input, ctx) {
+    const members = input.MemberDefinitions as Input[] | undefined;
+    const kind = members && memberKind(members);
     const team = findWorkteam(ctx, input.WorkteamName as string);
-    if (input.MemberDefinitions) {
+    if (members && kind) {
       const wf = ctx.state.workforces.find((w) => w.WorkforceArn === team.WorkforceArn);
-      checkMembers(input.MemberDefinitions as Input[], wf);
-      team.MemberDefinitions = structuredClone(input.MemberDefinitions as Input[]);
+      if (wf) checkMembersAgainst(members, kind, wf);
+      team.MemberDefinitions = structuredClone(members);
     }
     if (input.Description !== undefined) team.Description = input.Description as string;
+    // A configuration without a topic removes the topic.
     if (input.NotificationConfiguration) {
-      team.NotificationConfiguration = structuredClone(input.NotificationConfiguration as Input);
+      const topic = (input.NotificationConfiguration as Input).NotificationTopicArn;
+      if (topic) team.NotificationConfiguration = { NotificationTopicArn: topic as string };
+      else delete team.NotificationConfiguration;
     }
     if (input.WorkerAccessConfiguration) {
       team.WorkerAccessConfiguration = structuredClone(input.WorkerAccessConfiguration as Input);
@@ -263,8 +269,8 @@ export const operations: Record<string, Handler> = {
     const team = findWorkteam(ctx, input.WorkteamName as string);
     const busy = jobsOf(ctx, team).filter((j) => j.LabelCounters.PendingHuman > 0);
     if (busy.length > 0) {
-      throw new ApiError(
-        "ResourceInUse",
+      throw refuse(
+        "workteamInUse",
         `Workteam ${team.WorkteamName} is used by in-progress labeling jobs: ${busy.map((j) => j.LabelingJobName).join(", ")}.`,
       );
     }
@@ -292,7 +298,7 @@ export const operations: Record<string, Handler> = {
 
   ListTags(input, ctx) {
     const arn = input.ResourceArn as string;
-    requireResource(ctx, arn);
+    requireTaggable(ctx, arn);
     const list = Object.entries(ctx.state.tags[arn] ?? {}).map(([Key, Value]) => ({ Key, Value }));
     const page = paginate(list, input, 50);
     return { Tags: page.items, NextToken: page.next };
@@ -300,11 +306,13 @@ export const operations: Record<string, Handler> = {
 
   AddTags(input, ctx) {
     const arn = input.ResourceArn as string;
-    requireResource(ctx, arn);
+    const list = input.Tags as { Key: string; Value: string }[];
+    checkTagList(list);
+    requireTaggable(ctx, arn);
     const merged: Tags = { ...ctx.state.tags[arn] };
-    for (const t of input.Tags as { Key: string; Value: string }[]) merged[t.Key] = t.Value;
+    for (const t of list) merged[t.Key] = t.Value;
     if (Object.keys(merged).length > MAX_TAGS) {
-      throw validation(`A resource can have at most ${MAX_TAGS} tags.`);
+      throw refuse("maxTags", `A resource can have at most ${MAX_TAGS} tags.`);
     }
     ctx.state.tags[arn] = merged;
     return { Tags: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) };
@@ -312,9 +320,14 @@ export const operations: Record<string, Handler> = {
 
   DeleteTags(input, ctx) {
     const arn = input.ResourceArn as string;
-    requireResource(ctx, arn);
+    const keys = input.TagKeys as string[];
+    for (const key of keys) {
+      if (isReserved(key))
+        throw refuse("reservedTagPrefix", `Tag key ${key} uses the reserved prefix aws:.`);
+    }
+    requireTaggable(ctx, arn);
     const tags = ctx.state.tags[arn] ?? {};
-    for (const key of input.TagKeys as string[]) delete tags[key];
+    for (const key of keys) delete tags[key];
     ctx.state.tags[arn] = tags;
     return {};
   },
@@ -350,11 +363,37 @@ function jobsOf(ctx: OperationContext, team: StoredWorkteam) {
   );
 }
 
-function requireResource(ctx: OperationContext, arn: string): void {
-  const exists =
-    ctx.state.workforces.some((w) => w.WorkforceArn === arn) ||
-    ctx.state.workteams.some((t) => t.WorkteamArn === arn);
-  if (!exists) throw new ApiError("ResourceNotFound", `Resource ${arn} not found.`);
+/** Tags can be listed and changed on workteams; a workforce's are set when it is created only. */
+function requireTaggable(ctx: OperationContext, arn: string): void {
+  if (ctx.state.workforces.some((w) => w.WorkforceArn === arn)) {
+    throw refuse(
+      "workforceTagsAtCreationOnly",
+      `The tags of workforce ${arn} are set when it is created; they cannot be listed or changed.`,
+    );
+  }
+  if (!ctx.state.workteams.some((t) => t.WorkteamArn === arn))
+    throw new ApiError("ResourceNotFound", `Resource ${arn} not found.`);
+}
+
+const isReserved = (key: string) => key.toLowerCase().startsWith("aws:");
+
+function checkTagList(tags: unknown): void {
+  const seen = new Set<string>();
+  for (const { Key } of (tags as { Key: string }[] | undefined) ?? []) {
+    if (isReserved(Key))
+      throw refuse("reservedTagPrefix", `Tag key ${Key} uses the reserved prefix aws:.`);
+    if (seen.has(Key)) throw refuse("uniqueTagKeys", `Tag key ${Key} is given more than once.`);
+    seen.add(Key);
+  }
+}
+
+function checkSourceIpAndVpc(cidrs: readonly string[], vpc: Workforce["WorkforceVpcConfig"]) {
+  if (cidrs.length > 0 && vpc) {
+    throw refuse(
+      "noSourceIpInVpc",
+      "Amazon SageMaker does not support Source Ip restriction for worker portals in VPC.",
+    );
+  }
 }
 
 /** The OIDC config as stored and returned: everything but the secret, which leaves only a digest. */
@@ -376,9 +415,12 @@ function vpcConfig(
     SecurityGroupIds?: string[];
     Subnets?: string[];
   };
-  if (!VpcId && !SecurityGroupIds && !Subnets) return undefined; // {} detaches the VPC
+  if (!VpcId && !SecurityGroupIds && !Subnets) return undefined; // {} removes the VPC
   if (!VpcId || !SecurityGroupIds || !Subnets) {
-    throw validation("WorkforceVpcConfig needs VpcId, SecurityGroupIds and Subnets together.");
+    throw refuse(
+      "vpcConfigWhole",
+      "WorkforceVpcConfig needs VpcId, SecurityGroupIds and Subnets together (or none of them, to remove the VPC).",
+    );
   }
   const VpcEndpointId =
     current && current.VpcId === VpcId
@@ -387,28 +429,54 @@ function vpcConfig(
   return { VpcId, SecurityGroupIds: [...SecurityGroupIds], Subnets: [...Subnets], VpcEndpointId };
 }
 
-function checkMembers(members: Input[], wf: StoredWorkforce | undefined): void {
-  const kinds = new Set<string>();
+type MemberKind = "CognitoMemberDefinition" | "OidcMemberDefinition";
+
+/** The one kind of a team's member definitions (checks of the input, before any state is read). */
+function memberKind(members: Input[]): MemberKind {
+  const kinds = new Set<MemberKind>();
   for (const m of members) {
-    const has = ["CognitoMemberDefinition", "OidcMemberDefinition"].filter((k) => m[k]);
+    const has = (["CognitoMemberDefinition", "OidcMemberDefinition"] as const).filter((k) => m[k]);
     if (has.length !== 1) {
-      throw validation(
+      throw refuse(
+        "oneMemberKind",
         "Each member definition has exactly one of CognitoMemberDefinition or OidcMemberDefinition.",
       );
+    }
+    if (has[0] === "OidcMemberDefinition" && !(m.OidcMemberDefinition as Input).Groups) {
+      throw refuse("oidcMembersNeedGroups", "An OidcMemberDefinition needs Groups.");
     }
     kinds.add(has[0]!);
   }
   if (kinds.size > 1) {
-    throw validation("A work team's member definitions cannot mix Cognito and OIDC.");
+    throw refuse("oneMemberKind", "A work team's member definitions cannot mix Cognito and OIDC.");
   }
-  const kind = [...kinds][0];
-  if (wf?.OidcConfig && kind === "CognitoMemberDefinition") {
-    throw validation(`Workforce ${wf.WorkforceName} uses OIDC; use OidcMemberDefinition.`);
+  return [...kinds][0]!;
+}
+
+/** Members of the workforce's own identity provider (and, for Cognito, its user pool and client). */
+function checkMembersAgainst(members: Input[], kind: MemberKind, wf: StoredWorkforce): void {
+  if (wf.OidcConfig && kind === "CognitoMemberDefinition") {
+    throw refuse(
+      "membersMatchIdentityProvider",
+      `Workforce ${wf.WorkforceName} uses OIDC; use OidcMemberDefinition.`,
+    );
   }
-  if (wf?.CognitoConfig && kind === "OidcMemberDefinition") {
-    throw validation(
+  if (wf.CognitoConfig && kind === "OidcMemberDefinition") {
+    throw refuse(
+      "membersMatchIdentityProvider",
       `Workforce ${wf.WorkforceName} uses Amazon Cognito; use CognitoMemberDefinition.`,
     );
+  }
+  const pool = wf.CognitoConfig;
+  if (!pool) return;
+  for (const m of members) {
+    const c = m.CognitoMemberDefinition as { UserPool: string; ClientId: string };
+    if (c.UserPool !== pool.UserPool || c.ClientId !== pool.ClientId) {
+      throw refuse(
+        "cognitoMembersOfTheWorkforcePool",
+        `A CognitoMemberDefinition must use the workforce's UserPool ${pool.UserPool} and ClientId ${pool.ClientId}.`,
+      );
+    }
   }
 }
 

@@ -7,8 +7,9 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ApiError } from "./errors.ts";
 import { validateInput, validationMessage } from "./model.ts";
-import { ApiError, MUTATING, type OperationContext, operations, settle } from "./operations.ts";
+import { MUTATING, type OperationContext, operations, settle } from "./operations.ts";
 import { type EmulatorState, emptyState, parseState, saveState } from "./state.ts";
 
 export interface Faults {
@@ -21,6 +22,8 @@ export interface Faults {
   latencyMs?: number;
   /** The next `count` workforce updates end Failed with this FailureReason. */
   failUpdates?: { reason: string; count: number };
+  /** An update that removes the VPC leaves its endpoint reported, as a misbehaving service might. */
+  vpcEndpointLeftOnDetach?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -47,12 +50,22 @@ export interface CallRecord {
   errorType?: string;
 }
 
+/** Told of each API call the emulator answered without an error, before the answer is sent. */
+export type CallListener = (call: CallRecord, input: Record<string, unknown>) => void;
+
 export interface Emulator {
   url: string;
   port: number;
   state(): EmulatorState;
   calls: CallRecord[];
   setFaults(faults: Faults): void;
+  /**
+   * Tests: run `listener` at each successful call, before its answer leaves, so a test can act at
+   * an exact point of a client's sequence (with `invoke`) instead of sleeping. Returns "stop".
+   */
+  onCall(listener: CallListener): () => void;
+  /** Tests: run an operation directly on the state, as another client's request would. */
+  invoke(operation: string, input: Record<string, unknown>, region?: string): unknown;
   stop(): Promise<void>;
 }
 
@@ -69,6 +82,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let faults: Faults = { ...opts.faults };
   let count = 0;
   const calls: CallRecord[] = [];
+  const listeners = new Set<CallListener>();
   const persist = () => {
     if (opts.stateFile) saveState(opts.stateFile, state);
   };
@@ -79,6 +93,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     now: Date.now(),
     createDelayMs: opts.createDelayMs ?? 2000,
     updateDelayMs: opts.updateDelayMs ?? 3000,
+    vpcEndpointLeftOnDetach: faults.vpcEndpointLeftOnDetach === true,
     takeUpdateFailure() {
       const f = faults.failUpdates;
       if (!f || f.count <= 0) return undefined;
@@ -142,6 +157,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     try {
       const output = operations[operation]!(input, c);
       if (MUTATING.has(operation)) persist();
+      for (const listener of listeners) listener(record, input);
       reply(200, output);
     } catch (e) {
       if (e instanceof ApiError) return fail(e);
@@ -225,6 +241,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     calls,
     setFaults(f) {
       faults = { ...f };
+    },
+    onCall(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    invoke(operation, input, region = defaultRegion) {
+      const c = ctx(region);
+      settle(state, c.now);
+      const problems = validateInput(operation, input);
+      if (problems.length > 0)
+        throw new ApiError("ValidationException", validationMessage(problems));
+      const output = operations[operation]!(input, c);
+      if (MUTATING.has(operation)) persist();
+      return output;
     },
     stop: () =>
       new Promise<void>((resolve) => {

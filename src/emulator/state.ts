@@ -27,12 +27,6 @@ export interface Workforce {
   IpAddressType: "ipv4" | "dualstack";
 }
 
-/** The parts of a workforce an update changes (and a failed update restores). */
-export type WorkforceConfig = Pick<
-  Workforce,
-  "SourceIpConfig" | "OidcConfig" | "WorkforceVpcConfig" | "IpAddressType"
-> & { secretDigest?: string };
-
 export interface StoredWorkforce extends Workforce {
   region: string;
   /** sha256 of the last ClientSecret sent, never the secret itself. */
@@ -40,7 +34,7 @@ export interface StoredWorkforce extends Workforce {
   /** How many times a ClientSecret was sent (create or update). */
   secretUpdates?: number;
   /** Set while Initializing or Updating: when it ends and how. */
-  pending?: { until: number; failureReason?: string; rollback?: WorkforceConfig };
+  pending?: { until: number; failureReason?: string };
 }
 
 export interface Workteam {

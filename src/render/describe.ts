@@ -1,5 +1,5 @@
 /** Words for a plan's parts, shared by every renderer (text, markdown, the Ink UI). Pure. */
-import type { Change, Plan, ResourcePlan, Step } from "../core/types.ts";
+import type { Change, Notice, Plan, ResourcePlan, Step } from "../core/types.ts";
 
 /** A value as a reader wants it: strings quoted, lists and mappings in flow style. */
 export function formatValue(v: unknown): string {
@@ -63,7 +63,7 @@ export function changeLine(c: Change): string {
 export function stepLine(s: Step): string {
   switch (s.kind) {
     case "backup":
-      return `back up workteam${s.workteams.length > 1 ? "s" : ""} ${s.workteams.join(", ")} (description, members, tags) to a backup file`;
+      return `back up workteam${s.workteams.length > 1 ? "s" : ""} ${s.workteams.join(", ")} (every field, and tags) to a backup file`;
     case "delete-workteam":
       return `delete workteam ${s.name}${s.reason === "oidc" ? " (it blocks the OIDC update)" : " (not in the spec; pruned)"}`;
     case "create-workforce":
@@ -73,12 +73,53 @@ export function stepLine(s: Step): string {
     case "wait-active":
       return "wait until the workforce is Active";
     case "create-workteam":
-      return `${s.source === "backup" ? "restore" : "create"} workteam ${s.name}${s.source === "backup" ? " from the backup" : ""} (CreateWorkteam)`;
+      return s.source === "spec"
+        ? `create workteam ${s.name} (CreateWorkteam)`
+        : s.source === "backup"
+          ? `restore workteam ${s.name} from the backup (CreateWorkteam)`
+          : `recreate workteam ${s.name} from the spec and the backup (CreateWorkteam)`;
     case "update-workteam":
       return `update workteam ${s.name}: ${s.fields.join(", ")} (UpdateWorkteam)`;
+    case "tag-workteam": {
+      const add = Object.keys(s.add);
+      const parts = [
+        ...(add.length ? [`set ${add.join(", ")} (AddTags)`] : []),
+        ...(s.remove.length ? [`remove ${s.remove.join(", ")} (DeleteTags)`] : []),
+      ];
+      return `tag workteam ${s.name}: ${parts.join("; ")}`;
+    }
     case "verify":
-      return "verify: read the live state again and expect no changes";
+      return "verify: read everything again and compare it, field by field";
   }
+}
+
+/** Where a created workteam's fields come from, when a backup is involved. */
+export function fieldsLine(r: ResourcePlan): string | undefined {
+  const f = r.fields;
+  if (!f || f.source === "spec") return undefined;
+  const parts = [
+    ...(f.fromSpec.length ? [`${f.fromSpec.join(", ")} from the spec`] : []),
+    ...(f.fromBackup.length ? [`${f.fromBackup.join(", ")} from the backup`] : []),
+  ];
+  return parts.length ? parts.join("; ") : undefined;
+}
+
+/** What a resource's row says under its title: why, and where its fields come from. */
+export function resourceNotes(r: ResourcePlan): string[] {
+  return [r.reason, fieldsLine(r)].filter((x): x is string => Boolean(x));
+}
+
+/** A blocker's or warning's text, located in the spec when it concerns a field. */
+export function noteText(n: Notice): string {
+  return n.location ? `${n.location}: ${n.message}` : n.message;
+}
+
+/** Said before the plan when the workforce is not Active. */
+export function statusLine(p: Plan): string | undefined {
+  if (p.workforceStatus === "Initializing" || p.workforceStatus === "Updating") {
+    return `The workforce is ${p.workforceStatus}: apply waits until it is Active before anything else.`;
+  }
+  return undefined;
 }
 
 export function summaryLine(p: Plan): string {

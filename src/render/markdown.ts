@@ -7,8 +7,11 @@ import {
   changeLine,
   fieldName,
   hasChanges,
+  noteText,
+  resourceNotes,
   resourceTitle,
   shownValue,
+  statusLine,
   stepLine,
   summaryLine,
   unmanagedLine,
@@ -29,14 +32,17 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
     `Workforce \`${p.workforceName}\` in \`${p.region}\`.`,
     "",
   );
+  const statusNote = statusLine(p);
+  if (statusNote) head.push(`⏳ ${statusNote}`, "");
   if (p.blockers.length) {
     head.push("**Blockers** (this plan cannot be applied):", "");
-    for (const b of p.blockers) head.push(`- ⛔ ${b.message}${b.hint ? ` _Fix: ${b.hint}._` : ""}`);
+    for (const b of p.blockers)
+      head.push(`- ⛔ ${noteText(b)}${b.hint ? ` _Fix: ${b.hint}._` : ""}`);
     head.push("");
   }
   if (p.warnings.length) {
     head.push("**Warnings:**", "");
-    for (const w of p.warnings) head.push(`- ⚠️ ${w.message}`);
+    for (const w of p.warnings) head.push(`- ⚠️ ${noteText(w)}`);
     head.push("");
   }
   if (hasChanges(p) && p.blockers.length && !p.steps.length) head.push(`${summaryLine(p)}`, "");
@@ -47,7 +53,7 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
   const diff: string[] = [];
   for (const r of p.resources) {
     diff.push(
-      `${r.action === "create" ? "+" : r.action === "delete" ? "-" : "!"} ${resourceTitle(r)}${r.reason ? ` (${r.reason})` : ""}`,
+      `${r.action === "create" ? "+" : r.action === "delete" ? "-" : "!"} ${resourceTitle(r)}${resourceNotes(r).length ? ` (${resourceNotes(r).join("; ")})` : ""}`,
     );
     for (const c of r.changes) {
       if (c.action === "update") {

@@ -4,8 +4,11 @@ import type { Plan, ResourcePlan } from "../core/types.ts";
 import {
   changeLine,
   hasChanges,
+  noteText,
+  resourceNotes,
   resourceTitle,
   SYMBOL,
+  statusLine,
   stepLine,
   summaryLine,
   unmanagedLine,
@@ -13,6 +16,8 @@ import {
 
 export function renderPlanText(p: Plan, c: Colors): string {
   const out: string[] = [`wfplan plan for workforce "${p.workforceName}" in ${p.region}`, ""];
+  const status = statusLine(p);
+  if (status) out.push(c.yellow(status), "");
   if (p.blockers.length > 0) {
     out.push(
       c.bold(
@@ -22,7 +27,7 @@ export function renderPlanText(p: Plan, c: Colors): string {
       ),
     );
     for (const b of p.blockers) {
-      out.push(`  ${c.red("✗")} ${b.message}`);
+      out.push(`  ${c.red("✗")} ${noteText(b)}`);
       if (b.hint) out.push(`    ${c.dim("hint:")} ${b.hint}`);
     }
     out.push("");
@@ -30,12 +35,14 @@ export function renderPlanText(p: Plan, c: Colors): string {
   if (p.warnings.length > 0) {
     out.push(c.bold(c.yellow("Warnings:")));
     for (const w of p.warnings) {
-      out.push(`  ${c.yellow("!")} ${w.message}`);
+      out.push(`  ${c.yellow("!")} ${noteText(w)}`);
       if (w.hint) out.push(`    ${c.dim("hint:")} ${w.hint}`);
     }
     out.push("");
   }
-  if (!hasChanges(p)) {
+  if (!hasChanges(p) && p.steps.length > 0) {
+    out.push(c.green("No changes to make; apply only waits and verifies."));
+  } else if (!hasChanges(p)) {
     out.push(c.green("No changes. The live workforce matches the spec."));
   } else {
     out.push("wfplan will:", "");
@@ -66,7 +73,7 @@ const paint = (action: string, c: Colors) =>
 function resourceLines(r: ResourcePlan, c: Colors): string[] {
   const color = paint(r.action, c);
   const lines = [`  ${color(SYMBOL[r.action])} ${c.bold(resourceTitle(r))}`];
-  if (r.reason) lines.push(`      ${c.dim(r.reason)}`);
+  for (const note of resourceNotes(r)) lines.push(`      ${c.dim(note)}`);
   for (const ch of r.changes)
     lines.push(`      ${paint(ch.action, c)(SYMBOL[ch.action])} ${changeLine(ch)}`);
   return lines;

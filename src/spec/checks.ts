@@ -36,6 +36,7 @@ export function specChecks(raw: unknown): Check[] {
   const kind = wf ? identityKind(wf, out) : undefined;
   if (wf) cidrWarnings(wf, out);
   workteamChecks(raw.workteams, kind, out);
+  if (wf && kind === "cognito") cognitoMemberChecks(raw.workteams, wf.cognitoConfig, out);
   const wait = isObj(raw.policy) ? raw.policy.waitTimeout : undefined;
   const ms = typeof wait === "string" ? parseDuration(wait) : undefined;
   if (ms !== undefined && (ms < MIN_WAIT_MS || ms > MAX_WAIT_MS)) {
@@ -116,13 +117,15 @@ function cidrWarnings(wf: Obj, out: Check[]): void {
       });
     }
   }
+  // "Amazon SageMaker does not support Source Ip restriction for worker portals in VPC."
   if (cidrs.length > 0 && isObj(wf.workforceVpcConfig)) {
     out.push({
-      severity: "warning",
+      severity: "error",
       path: ["workforce", "sourceIpConfig"],
       key: true,
-      message: "source IP ranges do not restrict access to the worker portal through the VPC",
-      hint: "restrict VPC access with the security groups of workforceVpcConfig",
+      message:
+        "SageMaker does not support source IP restriction for a worker portal in a VPC: it refuses sourceIpConfig with cidrs together with workforceVpcConfig",
+      hint: "restrict access through the VPC with its security groups and set cidrs: [], or drop workforceVpcConfig",
     });
   }
 }
@@ -183,6 +186,28 @@ function workteamChecks(
         });
       }
       teamKind ??= defKind;
+    }
+  }
+}
+
+/** Cognito member definitions name the workforce's own user pool and app client. */
+function cognitoMemberChecks(workteams: unknown, cognito: unknown, out: Check[]): void {
+  if (!isObj(cognito)) return;
+  for (const [t, team] of list(workteams).entries()) {
+    if (!isObj(team)) continue;
+    for (const [m, def] of list(team.memberDefinitions).entries()) {
+      const member = isObj(def) ? def.cognitoMemberDefinition : undefined;
+      if (!isObj(member)) continue;
+      for (const key of ["userPool", "clientId"] as const) {
+        if (typeof member[key] === "string" && member[key] !== cognito[key]) {
+          out.push({
+            severity: "error",
+            path: ["workteams", t, "memberDefinitions", m, "cognitoMemberDefinition", key],
+            message: `${key} ${JSON.stringify(member[key])} is not the workforce's (${JSON.stringify(cognito[key])})`,
+            hint: `a workteam's Cognito members come from the workforce's user pool and app client: use ${JSON.stringify(cognito[key])}`,
+          });
+        }
+      }
     }
   }
 }

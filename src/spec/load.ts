@@ -32,6 +32,11 @@ export interface LoadResult {
   /** The validated spec, present only when there is no error. */
   spec?: Spec;
   diagnostics: Diagnostic[];
+  /**
+   * Where a field is in the file, by its plan path (`workforce.sourceIpConfig.cidrs`, or
+   * `workteams.<name>.description`, a workteam by its name); present once the YAML parsed.
+   */
+  locate?: (path: string) => { line: number; column: number };
 }
 
 export function loadSpecFile(file: string): LoadResult {
@@ -121,6 +126,7 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   }
 
   const locate = (path: readonly PropertyKey[], key = false) => at(offsetOf(doc, path, key));
+  result.locate = (path) => locate(specPath(raw, path));
   const parsed = specSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -257,6 +263,17 @@ function yamlHint(code: string): string | undefined {
 }
 
 /** The source offset of the node at a spec path, or of its key; the nearest existing parent if absent. */
+/** A plan path as the spec's own path: a workteam's name becomes its index in `workteams`. */
+function specPath(raw: unknown, path: string): PropertyKey[] {
+  const segs: PropertyKey[] = path.split(".");
+  const teams = (raw as { workteams?: unknown }).workteams;
+  if (segs[0] === "workteams" && segs.length > 1 && Array.isArray(teams)) {
+    const index = teams.findIndex((t) => (t as { name?: unknown })?.name === segs[1]);
+    if (index >= 0) segs[1] = index;
+  }
+  return segs;
+}
+
 function offsetOf(doc: Document, path: readonly PropertyKey[], key: boolean): number {
   let node: Node | null | undefined = doc.contents;
   let offset = node?.range?.[0] ?? 0;

@@ -245,7 +245,12 @@ const workteam = z
           allowed: "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:labeling",
         }),
       })
-      .optional(),
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          "The SNS topic for new and expiring work items; null removes it (absent = left as it is)",
+      }),
     workerAccessConfiguration: z
       .strictObject({
         s3Presign: z.strictObject({

@@ -8,7 +8,13 @@
 import { Box, Text, useInput, useStdout } from "ink";
 import { useMemo, useRef, useState } from "react";
 import type { Plan } from "../core/types.ts";
-import { hasChanges, summaryLine, unmanagedLine } from "../render/describe.ts";
+import {
+  hasChanges,
+  noteText,
+  statusLine,
+  summaryLine,
+  unmanagedLine,
+} from "../render/describe.ts";
 import { buildRows, destructive, STEPS_KEY, windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
@@ -115,15 +121,16 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
       <Text bold>
         wfplan · workforce "{plan.workforceName}" · {plan.region}
       </Text>
+      {statusLine(plan) ? <Text color={paint("yellow")}>{statusLine(plan)}</Text> : null}
       {plan.blockers.map((b) => (
         <Box key={b.code + b.message} flexDirection="column" marginTop={1}>
-          <Text color={paint("red")}>✗ Blocked: {b.message}</Text>
+          <Text color={paint("red")}>✗ Blocked: {noteText(b)}</Text>
           {b.hint ? <Text dimColor> hint: {b.hint}</Text> : null}
         </Box>
       ))}
       {plan.warnings.map((w) => (
         <Text key={w.message} color={paint("yellow")}>
-          ! {w.message}
+          ! {noteText(w)}
         </Text>
       ))}
       {destroyed.length > 0 ? (

@@ -1,6 +1,6 @@
 /** The review screen's tree as rows: pure, so navigation is testable without a terminal. */
 import type { Change, Plan, ResourcePlan } from "../core/types.ts";
-import { changeLine, resourceTitle, SYMBOL, stepLine } from "../render/describe.ts";
+import { changeLine, resourceNotes, resourceTitle, SYMBOL, stepLine } from "../render/describe.ts";
 
 /** The key of the tree's last node: the steps apply runs, in order. */
 export const STEPS_KEY = "steps";
@@ -32,7 +32,11 @@ export function apiCall(r: ResourcePlan, c?: Change): string {
   }
   switch (r.action) {
     case "create":
-      return r.reason?.startsWith("restore") ? "CreateWorkteam from the backup" : "CreateWorkteam";
+      return r.fields?.source === "backup"
+        ? "CreateWorkteam from the backup"
+        : r.fields?.source === "spec+backup"
+          ? "CreateWorkteam from the spec and the backup"
+          : "CreateWorkteam";
     case "update":
       return "UpdateWorkteam";
     case "delete":
@@ -63,16 +67,17 @@ export function buildRows(
       kind: "resource",
     });
     if (!expanded.has(key)) continue;
-    if (r.reason)
+    resourceNotes(r).forEach((text, i) => {
       rows.push({
-        key: `${key}#reason`,
+        key: `${key}#note${i}`,
         depth: 1,
         symbol: " ",
         action: "no-op",
-        text: r.reason,
+        text,
         expandable: false,
         kind: "detail",
       });
+    });
     if (details.has(key)) {
       rows.push({
         key: `${key}#api`,

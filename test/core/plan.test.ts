@@ -314,7 +314,7 @@ describe("OIDC changes", () => {
       opts({ allowWorkteamDeletion: true }),
     );
     expect(p.steps.filter((x) => x.kind === "create-workteam")).toEqual([
-      { kind: "create-workteam", name: "annotators", source: "spec" },
+      { kind: "create-workteam", name: "annotators", source: "spec+backup" },
       { kind: "create-workteam", name: "legacy", source: "backup" },
     ]);
     expect(paths(p)).toContain("update workteams.annotators.description");
@@ -549,11 +549,18 @@ describe("the planner (property)", () => {
         expect(new Set(names("create-workteam")).size).toBe(names("create-workteam").length);
         // No team with an in-progress job is ever deleted.
         for (const d of deletes) expect(l.busy).not.toContain((d as { name: string }).name);
-        // The workforce is updated only after the teams blocking it are gone, and teams come back after the wait.
-        if (at("update-workforce") >= 0) {
-          for (const d of deletes.filter((x) => (x as { reason: string }).reason === "oidc"))
-            expect(p.steps.indexOf(d)).toBeLessThan(at("update-workforce"));
-          expect(at("wait-active")).toBe(at("update-workforce") + 1);
+        // The OIDC config is sent only after the teams blocking it are gone; every update is
+        // waited for; and nothing is deleted before a workforce update that could still be refused.
+        const updates = p.steps.filter((x) => x.kind === "update-workforce");
+        const oidcUpdate = updates.find((x) => x.fields.includes("oidcConfig"));
+        for (const d of deletes.filter((x) => x.reason === "oidc")) {
+          expect(p.steps.indexOf(d)).toBeLessThan(p.steps.indexOf(oidcUpdate!));
+        }
+        for (const u of updates) {
+          expect(p.steps[p.steps.indexOf(u) + 1]!.kind).toBe("wait-active");
+          if (u !== oidcUpdate) {
+            for (const d of deletes) expect(p.steps.indexOf(d)).toBeGreaterThan(p.steps.indexOf(u));
+          }
         }
         if (p.steps.length > 0) expect(p.steps.at(-1)!.kind).toBe("verify");
         // A secret is never in the plan.
@@ -561,5 +568,339 @@ describe("the planner (property)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("nothing lost, nothing changed wrongly", () => {
+  const topic = "arn:aws:sns:us-east-1:123456789012:labeling";
+  const access = { s3Presign: { iamPolicyConstraints: { sourceIp: "Enabled" as const } } };
+  const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) };
+  const vpc = { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] };
+  const allow = opts({ allowWorkteamDeletion: true });
+  const richTeam = (name: string) =>
+    liveTeam(name, {
+      notificationConfiguration: { notificationTopicArn: topic },
+      workerAccessConfiguration: access,
+      tags: { team: name, "aws:cloudformation:stack-name": "s" },
+    });
+
+  it("recreates a declared team with the spec's fields and its backup's others, and says which", () => {
+    const p = plan(
+      spec({ workforce: newIssuer, workteams: [workteam({ description: "new" })] }),
+      live({ workteams: [richTeam("annotators")] }),
+      allow,
+    );
+    const team = p.resources.find((r) => r.name === "annotators")!;
+    expect(team.action).toBe("recreate");
+    expect(team.fields).toEqual({
+      source: "spec+backup",
+      fromSpec: ["description", "memberDefinitions"],
+      fromBackup: ["notificationConfiguration", "workerAccessConfiguration", "tags"],
+    });
+    expect(p.steps).toContainEqual({
+      kind: "create-workteam",
+      name: "annotators",
+      source: "spec+backup",
+    });
+  });
+
+  it("takes from the spec what it declares, null and tags included", () => {
+    const p = plan(
+      spec({
+        workforce: newIssuer,
+        workteams: [workteam({ notificationConfiguration: null, tags: { team: "x" } })],
+      }),
+      live({ workteams: [richTeam("annotators")] }),
+      allow,
+    );
+    expect(p.resources.find((r) => r.name === "annotators")!.fields).toEqual({
+      source: "spec+backup",
+      fromSpec: ["description", "memberDefinitions", "notificationConfiguration", "tags"],
+      fromBackup: ["workerAccessConfiguration"],
+    });
+    expect(paths(p)).toEqual(
+      expect.arrayContaining([
+        "delete workteams.annotators.notificationConfiguration.notificationTopicArn",
+        "update workteams.annotators.tags.team",
+      ]),
+    );
+  });
+
+  it("restores teams of an open backup: declared ones merged with the spec, others whole", () => {
+    const saved = (name: string) => ({
+      name,
+      description: "from backup",
+      memberDefinitions: [{ oidcMemberDefinition: { groups: [name] } }],
+      notificationConfiguration: { notificationTopicArn: topic },
+      tags: { team: name },
+    });
+    const l = live({ restorable: [saved("annotators"), saved("legacy")] });
+    const p = plan(spec({ workteams: [workteam()] }), l, opts());
+    expect(p.steps).toEqual([
+      { kind: "create-workteam", name: "annotators", source: "spec+backup" },
+      { kind: "create-workteam", name: "legacy", source: "backup" },
+      { kind: "verify" },
+    ]);
+    expect(p.resources.map((r) => [r.name, r.action, r.fields?.fromBackup])).toEqual([
+      ["annotators", "create", ["notificationConfiguration", "tags"]],
+      [
+        "legacy",
+        "create",
+        ["description", "memberDefinitions", "notificationConfiguration", "tags"],
+      ],
+    ]);
+    expect(paths(p)).toEqual(["update workteams.annotators.description"]);
+  });
+
+  it.each([
+    [
+      "restoreWorkteams is off",
+      opts({ restoreWorkteams: false }),
+      /policy.restoreWorkteams is off/,
+    ],
+    ["pruning undeclared teams", opts({ pruneWorkteams: true }), /policy.pruneWorkteams is on/],
+  ])("says so when an open backup's team is not restored (%s)", (_name, o, why) => {
+    const l = live({
+      restorable: [
+        {
+          name: "legacy",
+          description: "d",
+          memberDefinitions: [{ oidcMemberDefinition: { groups: ["g"] } }],
+          tags: {},
+        },
+      ],
+    });
+    const p = plan(spec({ workteams: [] }), l, o);
+    expect(p.resources).toEqual([
+      expect.objectContaining({
+        name: "legacy",
+        action: "delete",
+        reason: expect.stringMatching(why),
+      }),
+    ]);
+    expect(p.steps).toEqual([]);
+  });
+
+  it.each<[string, string, string[]]>([
+    ["Updating", "nothing else", ["wait-active", "verify"]],
+    ["Initializing", "nothing else", ["wait-active", "verify"]],
+    ["Updating", "a CIDR", ["wait-active", "update-workforce", "wait-active", "verify"]],
+  ])("waits first while the workforce is %s (%s to change)", (status, what, expected) => {
+    const s =
+      what === "a CIDR"
+        ? spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } })
+        : spec();
+    const p = plan(s, live({ workforce: liveWorkforce({ status }) }), opts());
+    expect(kinds(p)).toEqual(expected);
+    expect(p.workforceStatus).toBe(status);
+  });
+
+  it("sends the spec's whole configuration again when the last update failed, secret included", () => {
+    const p = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: [] } } }),
+      live({
+        workforce: liveWorkforce({ status: "Failed", failureReason: "bad issuer" }),
+        workteams: [liveTeam("annotators")],
+      }),
+      allow,
+    );
+    expect(p.resources[0]).toMatchObject({
+      type: "workforce",
+      action: "update",
+      reason: expect.stringContaining("its last update failed (bad issuer)"),
+    });
+    expect(p.summary.change).toBe(1);
+    expect(p.sendsSecret).toBe(true);
+    // The OIDC config can be sent only without workteams: the other field goes first.
+    expect(kinds(p)).toEqual([
+      "update-workforce",
+      "wait-active",
+      "backup",
+      "delete-workteam:annotators",
+      "update-workforce",
+      "wait-active",
+      "create-workteam:annotators",
+      "verify",
+    ]);
+    expect(p.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["sourceIpConfig"],
+      sendsSecret: false,
+    });
+    expect(p.steps[4]).toEqual({
+      kind: "update-workforce",
+      fields: ["oidcConfig"],
+      sendsSecret: true,
+    });
+  });
+
+  it("is blocked when the last update failed and the spec manages nothing an update could send", () => {
+    const cognito = { userPool: "us-east-1_AbC", clientId: "c1" };
+    const p = plan(
+      spec({ workforce: { oidcConfig: undefined, cognitoConfig: cognito } }),
+      live({
+        workforce: liveWorkforce({
+          oidcConfig: undefined,
+          cognitoConfig: cognito,
+          status: "Failed",
+        }),
+      }),
+      opts(),
+    );
+    expect(codes(p)).toEqual(["failed-workforce-nothing-to-send"]);
+  });
+
+  it("sends the other fields, and waits, before deleting teams for the OIDC update", () => {
+    const p = plan(
+      spec({ workforce: { ...newIssuer, sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }),
+      live({ workteams: [liveTeam("annotators")] }),
+      allow,
+    );
+    expect(kinds(p)).toEqual([
+      "update-workforce",
+      "wait-active",
+      "backup",
+      "delete-workteam:annotators",
+      "update-workforce",
+      "wait-active",
+      "create-workteam:annotators",
+      "verify",
+    ]);
+    // Without teams to delete, one update carries everything.
+    const alone = plan(
+      spec({ workforce: { ...newIssuer, sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }),
+      live(),
+      allow,
+    );
+    expect(alone.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["oidcConfig", "sourceIpConfig"],
+      sendsSecret: true,
+    });
+  });
+
+  it.each<[string, Raw, Partial<WorkforceLive>, string]>([
+    [
+      "IP ranges while the live workforce has a VPC the spec leaves alone",
+      { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } },
+      { workforceVpcConfig: vpc },
+      "workforce.sourceIpConfig.cidrs",
+    ],
+    [
+      "a VPC while the live workforce has IP ranges the spec leaves alone",
+      { workforceVpcConfig: vpc },
+      { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } },
+      "workforce.workforceVpcConfig",
+    ],
+  ])(
+    "blocks what the service would refuse on the effective configuration: %s",
+    (_n, wf, l, path) => {
+      const p = plan(
+        spec({ workforce: { ...newIssuer, ...wf } }),
+        live({ workforce: liveWorkforce(l), workteams: [liveTeam("annotators")] }),
+        allow,
+      );
+      expect(p.blockers).toEqual([
+        expect.objectContaining({
+          code: "service-rule",
+          path,
+          message: expect.stringContaining("does not support source IP restriction"),
+        }),
+      ]);
+      expect(p.steps).toEqual([]);
+    },
+  );
+
+  it("allows a VPC together with lifting the IP restriction, and detaching it together with setting one", () => {
+    const into = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: [] }, workforceVpcConfig: vpc } }),
+      live({ workforce: liveWorkforce({ sourceIpConfig: { cidrs: ["10.0.0.0/16"] } }) }),
+      opts(),
+    );
+    expect(into.blockers).toEqual([]);
+    const out = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: ["10.0.0.0/16"] }, workforceVpcConfig: null } }),
+      live({ workforce: liveWorkforce({ workforceVpcConfig: vpc }) }),
+      opts(),
+    );
+    expect(out.blockers).toEqual([]);
+    expect(out.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["sourceIpConfig", "workforceVpcConfig"],
+      sendsSecret: false,
+    });
+  });
+
+  it("plans tag changes of a workteam (AddTags, DeleteTags), leaving reserved aws: tags alone", () => {
+    const p = plan(
+      spec({ workteams: [workteam({ tags: { team: "ml", cost: "1" } })] }),
+      live({
+        workteams: [
+          liveTeam("annotators", {
+            description: "Image annotators",
+            memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+            tags: { team: "old", env: "dev", "aws:cloudformation:stack-name": "s" },
+          }),
+        ],
+      }),
+      opts(),
+    );
+    expect(paths(p)).toEqual([
+      "update workteams.annotators.tags.team",
+      "delete workteams.annotators.tags.env",
+      "create workteams.annotators.tags.cost",
+    ]);
+    expect(p.steps).toEqual([
+      { kind: "tag-workteam", name: "annotators", add: { team: "ml", cost: "1" }, remove: ["env"] },
+      { kind: "verify" },
+    ]);
+  });
+
+  it("refuses to plan declared tags it was not given the live tags of", () => {
+    expect(() =>
+      plan(
+        spec({ workteams: [workteam({ tags: {} })] }),
+        live({ workteams: [liveTeam("annotators")] }),
+        opts(),
+      ),
+    ).toThrow(/needs its live tags/);
+  });
+
+  it("warns that workforce tags cannot be compared once the workforce exists", () => {
+    const p = plan(spec({ workforce: { tags: { team: "ml" } } }), live(), opts());
+    expect(p.warnings).toEqual([
+      expect.objectContaining({
+        path: "workforce.tags",
+        message: expect.stringContaining("sent only when the workforce is created"),
+      }),
+    ]);
+  });
+
+  it("clears a workteam's notification topic with null", () => {
+    const p = plan(
+      spec({ workteams: [workteam({ notificationConfiguration: null })] }),
+      live({
+        workteams: [
+          liveTeam("annotators", { notificationConfiguration: { notificationTopicArn: topic } }),
+        ],
+      }),
+      opts(),
+    );
+    expect(paths(p)).toEqual([
+      "delete workteams.annotators.notificationConfiguration.notificationTopicArn",
+    ]);
+    expect(p.steps[0]).toEqual({
+      kind: "update-workteam",
+      name: "annotators",
+      fields: ["notificationConfiguration"],
+    });
+    // null where there is none is no change.
+    expect(
+      plan(
+        spec({ workteams: [workteam({ notificationConfiguration: null })] }),
+        live({ workteams: [liveTeam("annotators")] }),
+        opts(),
+      ).resources,
+    ).toEqual([]);
   });
 });

@@ -12,7 +12,6 @@ import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import { emulator, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
-import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "apply-secret-Kx7";
 
@@ -51,35 +50,49 @@ const allOutput = (r: RunResult) => r.stdout + r.stderr;
 const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://login.example.com" }) };
 
 describe("wfplan apply against the emulator", () => {
-  it("updates CIDRs, the VPC and ipAddressType, then verifies", async () => {
+  it("moves the portal into a VPC (lifting the IP restriction in the same update) and out again, verifying each", async () => {
     const { emu, client } = await seeded([]);
-    const { dir } = project(
+    const describe = async () =>
+      (await client.send(new DescribeWorkforceCommand({ WorkforceName: "labelers" }))).Workforce;
+    const vpc = { vpcId: "vpc-0abc", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] };
+    const into = project(
       spec({
         workforce: {
-          sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
-          workforceVpcConfig: {
-            vpcId: "vpc-0abc",
-            securityGroupIds: ["sg-1"],
-            subnets: ["subnet-1"],
-          },
+          sourceIpConfig: { cidrs: [] },
+          workforceVpcConfig: vpc,
           ipAddressType: "dualstack",
         },
       }),
     );
-    const r = await apply(emu, dir, "--auto-approve");
-    expect(r.code).toBe(0);
+    const r = await apply(emu, into.dir, "--auto-approve");
+    expect(r.code, allOutput(r)).toBe(0);
     expect(r.stdout).toContain("Apply complete. 0 added, 1 changed, 0 deleted. Verified");
-    const { Workforce } = await client.send(
-      new DescribeWorkforceCommand({ WorkforceName: "labelers" }),
-    );
-    expect(Workforce).toMatchObject({
+    expect(await describe()).toMatchObject({
       Status: "Active",
       IpAddressType: "dualstack",
-      SourceIpConfig: { Cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
-      WorkforceVpcConfig: { VpcId: "vpc-0abc" },
+      SourceIpConfig: { Cidrs: [] },
+      WorkforceVpcConfig: { VpcId: "vpc-0abc", SecurityGroupIds: ["sg-1"], Subnets: ["subnet-1"] },
     });
     expect(mutations(emu, 1).map((c) => c.operation)).toEqual(["UpdateWorkforce"]);
     expect(emu.state().workforces[0]!.secretUpdates).toBe(1);
+
+    const out = project(
+      spec({
+        workforce: {
+          sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
+          workforceVpcConfig: null,
+        },
+      }),
+    );
+    const back = await apply(emu, out.dir, "--auto-approve");
+    expect(back.code, allOutput(back)).toBe(0);
+    const wf = await describe();
+    expect(wf).toMatchObject({
+      Status: "Active",
+      IpAddressType: "dualstack",
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
+    });
+    expect(wf!.WorkforceVpcConfig).toBeUndefined();
   });
 
   it("an OIDC change with two workteams: backup, delete, update, recreate with the same members, verify", async () => {
@@ -177,7 +190,7 @@ describe("wfplan apply against the emulator", () => {
     expect(mutations(emu, mark)).toEqual([]);
   });
 
-  it("checks the labeling jobs again before deleting: a job started since the plan stops the apply", async () => {
+  it("a labeling job started since the plan stops the apply before any delete", async () => {
     const { emu, client } = await seeded(["annotators"]);
     const { dir } = project(spec({ workforce: newIssuer }));
     const out = join(dir, "plan.json");
@@ -187,16 +200,42 @@ describe("wfplan apply against the emulator", () => {
       dir,
     );
     expect(planned.code).toBe(0);
+    const lateJob = {
+      workteamName: "annotators",
+      LabelingJobName: "late-job",
+      LabelCounters: { HumanLabeled: 0, PendingHuman: 5, Total: 5 },
+    };
     await fetch(`${emu.url}/_emulator/labeling-jobs`, {
       method: "POST",
-      body: JSON.stringify({
-        workteamName: "annotators",
-        LabelingJobName: "late-job",
-        LabelCounters: { HumanLabeled: 0, PendingHuman: 5, Total: 5 },
-      }),
+      body: JSON.stringify(lateJob),
     });
     const mark = emu.calls.length;
+    // Applying the plan file plans again first: the job blocks it.
     const r = await apply(emu, dir, out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("annotators is used by in-progress labeling jobs (late-job)");
+    expect(mutations(emu, mark)).toEqual([]);
+    expect((await teams(client)).map((t) => t.name)).toEqual(["annotators"]);
+  });
+
+  it("checks the labeling jobs again right before deleting: a job started after planning stops the apply", async () => {
+    const { emu, client } = await seeded(["annotators"]);
+    const { dir } = project(spec({ workforce: newIssuer }));
+    // The job starts when the backup step reads the team, after apply has planned.
+    const stop = emu.onCall((call) => {
+      if (call.operation !== "DescribeWorkteam") return;
+      stop();
+      emu.state().labelingJobs.push({
+        workteamName: "annotators",
+        LabelingJobName: "late-job",
+        JobReferenceCode: "late-job",
+        WorkRequesterAccountId: "123456789012",
+        CreationTime: Date.now() / 1000,
+        LabelCounters: { HumanLabeled: 0, PendingHuman: 5, Total: 5 },
+      });
+    });
+    const mark = emu.calls.length;
+    const r = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       "workteam annotators now has in-progress labeling jobs; nothing was deleted",
@@ -227,37 +266,6 @@ describe("wfplan apply against the emulator", () => {
     expect(r.stderr).toContain("apply needs a confirmation, and there is no terminal to ask in");
     expect(r.stderr).toContain("--auto-approve");
     expect(mutations(emu, mark)).toEqual([]);
-  });
-
-  it("Ctrl-C while waiting: exit 130, says what was done; re-running converges and loses nothing", async () => {
-    const { emu, client } = await seeded(["annotators", "reviewers"], { updateDelayMs: 4000 });
-    const before = await teams(client);
-    const { dir } = project(spec({ workforce: newIssuer }));
-    const run = startWfplan(
-      ["apply", "--endpoint-url", emu.url, "--auto-approve", "--allow-workteam-deletion"],
-      { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
-      dir,
-    );
-    await run.waitFor(/wait until the workforce is Active …/);
-    run.child.kill("SIGINT");
-    const code = await run.exited;
-    const stderr = run.output();
-    expect(code).toBe(130);
-    expect(stderr).toContain("Interrupt received: finishing the current step");
-    expect(stderr).toMatch(
-      /Done: backup, delete-workteam annotators, delete-workteam reviewers, update-workforce\. Not done: wait-active, create-workteam annotators/,
-    );
-    emu.setFaults({});
-    const again = await apply(
-      emu,
-      dir,
-      "--auto-approve",
-      "--allow-workteam-deletion",
-      "--timeout",
-      "30s",
-    );
-    expect(again.code).toBe(0);
-    expect(await teams(client)).toEqual(before);
   });
 
   it("JSON output for tools", async () => {

@@ -9,13 +9,19 @@ import {
   DescribeWorkforceCommand,
   ListWorkteamsCommand,
   type SageMakerClient,
-  UpdateWorkforceCommand,
 } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
-import { oidcConfig, spec, yaml } from "../builders.ts";
+import { oidcConfig, type Raw, spec, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import {
+  emulator,
+  sdk,
+  seededTeamSpec,
+  seedRich,
+  seedWorkforce,
+  teamsOf,
+} from "../helpers/emulator.ts";
 import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "faults-secret-Q2";
@@ -29,13 +35,16 @@ async function seeded(opts: EmulatorOptions = {}) {
   return { emu, client };
 }
 
-function project(): string {
+function project(workteams?: Raw[]): string {
   const dir = mkdtempSync(join(tmpdir(), "wfplan-faults-"));
   writeFileSync(
     join(dir, "workforce.yaml"),
     yaml({
       region: "us-east-1",
-      ...spec({ workforce: { oidcConfig: oidcConfig({ issuer: NEW_ISSUER }) } }),
+      ...spec({
+        workforce: { oidcConfig: oidcConfig({ issuer: NEW_ISSUER }) },
+        ...(workteams ? { workteams } : {}),
+      }),
     }),
   );
   return dir;
@@ -62,36 +71,80 @@ async function expectConverged(client: SageMakerClient) {
 
 const clean = (r: RunResult) => expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
 
-describe("killed at every step of an OIDC change with workteams (SIGKILL), then applied again", () => {
-  const steps = [
-    "back up workteams",
+/**
+ * The kill points of an OIDC change with two workteams: each is a call of its step, and the CLI is
+ * killed (SIGKILL) by the emulator the moment that call arrives, before it is answered, so the kill
+ * lands inside the step whatever the machine's speed.
+ */
+const KILL_POINTS: [
+  string,
+  (op: string, input: Record<string, unknown>, seen: string[]) => boolean,
+][] = [
+  ["back up workteams (DescribeWorkteam)", (op) => op === "DescribeWorkteam"],
+  [
     "delete workteam annotators",
+    (op, i) => op === "DeleteWorkteam" && i.WorkteamName === "annotators",
+  ],
+  [
     "delete workteam reviewers",
-    "update the workforce",
+    (op, i) => op === "DeleteWorkteam" && i.WorkteamName === "reviewers",
+  ],
+  ["update the workforce", (op) => op === "UpdateWorkforce"],
+  [
     "wait until the workforce is Active",
+    (op, _i, seen) => op === "DescribeWorkforce" && seen.includes("UpdateWorkforce"),
+  ],
+  [
     "restore workteam annotators",
+    (op, i) => op === "CreateWorkteam" && i.WorkteamName === "annotators",
+  ],
+  [
     "restore workteam reviewers",
+    (op, i) => op === "CreateWorkteam" && i.WorkteamName === "reviewers",
+  ],
+  [
     "verify",
-  ];
-  it.each(steps.map((s, i) => [i + 1, s] as const))(
+    (op, _i, seen) =>
+      op === "ListWorkteams" && seen.filter((o) => o === "CreateWorkteam").length === 2,
+  ],
+];
+
+describe.each([
+  ["a workforce with IP ranges", false],
+  ["a workforce with a VPC, and workteams that use every field", true],
+])("killed at every step of an OIDC change (%s), then applied again", (_name, rich) => {
+  it.each(KILL_POINTS.map(([name, at], i) => [i + 1, name, at] as const))(
     "killed at step %i (%s): nothing is lost",
-    async (index) => {
-      // Latency keeps each call in flight long enough for the kill to land inside the step.
-      const { emu, client } = await seeded({ faults: { latencyMs: 120 } });
-      const dir = project();
+    async (_index, _step, at) => {
+      const emu = await emulator({ updateDelayMs: 300 });
+      const client = sdk(emu);
+      if (rich) seedRich(emu, TEAMS, { vpc: true });
+      else await seedWorkforce(client, TEAMS);
+      const before = teamsOf(emu);
+      // annotators is declared with what it has; reviewers is not in the spec.
+      const dir = project(rich ? [seededTeamSpec("annotators")] : undefined);
       const run = startWfplan(
         ["apply", "--endpoint-url", emu.url, "--auto-approve", "--allow-workteam-deletion"],
         { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
         dir,
       );
-      await run.waitFor(new RegExp(`\\[${index}/8\\] .* …`));
-      run.child.kill("SIGKILL");
+      const seen: string[] = [];
+      let killed = false;
+      const stop = emu.onCall((call, input) => {
+        if (!killed && at(call.operation, input, seen)) {
+          killed = true;
+          stop();
+          run.child.kill("SIGKILL");
+        }
+        seen.push(call.operation);
+      });
       await run.exited;
-      emu.setFaults({});
+      expect(killed, run.output()).toBe(true);
       const again = await apply(emu, dir);
       clean(again);
-      expect(again.code).toBe(0);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
       await expectConverged(client);
+      expect(teamsOf(emu)).toEqual(before);
       // And once more: nothing left to do.
       const third = await apply(emu, dir);
       expect(third.stdout).toContain("No changes.");
@@ -101,20 +154,22 @@ describe("killed at every step of an OIDC change with workteams (SIGKILL), then 
 
 describe("other faults", () => {
   it("a concurrent update (ConflictException): apply waits for it and goes on", async () => {
-    const { emu, client } = await seeded({ updateDelayMs: 1500 });
+    const { emu, client } = await seeded({ updateDelayMs: 1000 });
     const dir = project();
-    // Someone else's update is in flight when apply reaches UpdateWorkforce.
-    const run = apply(emu, dir);
-    await new Promise((r) => setTimeout(r, 50));
-    await client.send(
-      new UpdateWorkforceCommand({
-        WorkforceName: "labelers",
-        SourceIpConfig: { Cidrs: ["10.9.0.0/16"] },
-      }),
-    );
-    const r = await run;
+    // Someone else's update (of the IP ranges, to what they are) starts between apply's last
+    // delete and its UpdateWorkforce.
+    const stop = emu.onCall((call, input) => {
+      if (call.operation === "DeleteWorkteam" && input.WorkteamName === "reviewers") {
+        stop();
+        emu.invoke("UpdateWorkforce", {
+          WorkforceName: "labelers",
+          SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+        });
+      }
+    });
+    const r = await apply(emu, dir);
     clean(r);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(emu.calls.some((c) => c.errorType === "ConflictException")).toBe(true);
     await expectConverged(client);
   });

@@ -415,7 +415,7 @@ describe("workteams", () => {
 });
 
 describe("tags", () => {
-  it("keeps creation tags and supports ListTags, AddTags and DeleteTags", async () => {
+  it("supports ListTags, AddTags and DeleteTags on workteams; a workforce's tags are set at creation only", async () => {
     const emu = await emulator();
     const client = sdk(emu);
     const { WorkforceArn } = await client.send(
@@ -425,13 +425,33 @@ describe("tags", () => {
         Tags: [{ Key: "team", Value: "ml" }],
       }),
     );
+    expect(emu.state().tags[WorkforceArn!]).toEqual({ team: "ml" });
+    for (const call of [
+      new ListTagsCommand({ ResourceArn: WorkforceArn }),
+      new AddTagsCommand({ ResourceArn: WorkforceArn, Tags: [{ Key: "cost", Value: "42" }] }),
+      new DeleteTagsCommand({ ResourceArn: WorkforceArn, TagKeys: ["team"] }),
+    ]) {
+      const refused = await failure(client.send(call as ListTagsCommand));
+      expect(refused.name).toBe("ValidationException");
+      expect(refused.message).toContain("set when it is created");
+    }
+    emu.setFaults({});
+    await waitActive(client);
+    const { WorkteamArn } = await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: "annotators",
+        Description: "d",
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: ["g"] } }],
+        Tags: [{ Key: "team", Value: "ml" }],
+      }),
+    );
     const list = async () =>
-      (await client.send(new ListTagsCommand({ ResourceArn: WorkforceArn }))).Tags;
+      (await client.send(new ListTagsCommand({ ResourceArn: WorkteamArn }))).Tags;
     expect(await list()).toEqual([{ Key: "team", Value: "ml" }]);
     await client.send(
-      new AddTagsCommand({ ResourceArn: WorkforceArn, Tags: [{ Key: "cost", Value: "42" }] }),
+      new AddTagsCommand({ ResourceArn: WorkteamArn, Tags: [{ Key: "cost", Value: "42" }] }),
     );
-    await client.send(new DeleteTagsCommand({ ResourceArn: WorkforceArn, TagKeys: ["team"] }));
+    await client.send(new DeleteTagsCommand({ ResourceArn: WorkteamArn, TagKeys: ["team"] }));
     expect(await list()).toEqual([{ Key: "cost", Value: "42" }]);
     const missing = await failure(
       client.send(
@@ -483,7 +503,7 @@ describe("faults", () => {
     expect(e.name).toBe("TimeoutError");
   });
 
-  it("ends an update Failed with the FailureReason, keeping the previous config", async () => {
+  it("ends an update Failed with the FailureReason; the workforce reports what it was sent", async () => {
     const emu = await emulator({
       updateDelayMs: 50,
       faults: { failUpdates: { reason: "Invalid OIDC discovery document", count: 1 } },
@@ -499,7 +519,7 @@ describe("faults", () => {
     expect(failed).toMatchObject({
       Status: "Failed",
       FailureReason: "Invalid OIDC discovery document",
-      SourceIpConfig: { Cidrs: [] },
+      SourceIpConfig: { Cidrs: ["10.0.0.0/8"] },
     });
     await client.send(
       new UpdateWorkforceCommand({

@@ -64,6 +64,65 @@ export async function seedWorkforce(client: SageMakerClient, teams: string[] = [
   }
 }
 
+export const TOPIC = "arn:aws:sns:us-east-1:123456789012:labeling";
+export const VPC = { VpcId: "vpc-0abc", SecurityGroupIds: ["sg-1"], Subnets: ["subnet-1"] };
+
+/**
+ * Directly in the emulator's state: workforce "labelers" (the builders' OIDC config, and IP range
+ * 10.0.0.0/16 or, with `vpc`, a VPC) and workteams that use every optional field — described
+ * "<name> team", groups [<name>, leads], a notification topic, worker access configuration, and
+ * the tags team=<name> and cost-center=42.
+ */
+export function seedRich(emu: Emulator, teams: string[], { vpc = false } = {}): void {
+  emu.invoke("CreateWorkforce", {
+    WorkforceName: "labelers",
+    OidcConfig: OIDC,
+    ...(vpc ? { WorkforceVpcConfig: VPC } : { SourceIpConfig: { Cidrs: ["10.0.0.0/16"] } }),
+  });
+  for (const name of teams) {
+    emu.invoke("CreateWorkteam", {
+      WorkteamName: name,
+      Description: `${name} team`,
+      MemberDefinitions: [{ OidcMemberDefinition: { Groups: [name, "leads"] } }],
+      NotificationConfiguration: { NotificationTopicArn: TOPIC },
+      WorkerAccessConfiguration: {
+        S3Presign: { IamPolicyConstraints: { SourceIp: "Enabled", VpcSourceIp: "Disabled" } },
+      },
+      Tags: [
+        { Key: "team", Value: name },
+        { Key: "cost-center", Value: "42" },
+      ],
+    });
+  }
+}
+
+/** A spec's workteam with the description and members `seedRich` gave it (and `more`). */
+export function seededTeamSpec(name: string, more: Record<string, unknown> = {}) {
+  return {
+    name,
+    description: `${name} team`,
+    memberDefinitions: [{ oidcMemberDefinition: { groups: [name, "leads"] } }],
+    ...more,
+  };
+}
+
+/** Every settable field of every workteam, and its tags, as the emulator holds them. */
+export function teamsOf(emu: Emulator) {
+  const state = emu.state();
+  return Object.fromEntries(
+    state.workteams.map((t) => [
+      t.WorkteamName,
+      {
+        Description: t.Description,
+        MemberDefinitions: t.MemberDefinitions,
+        NotificationConfiguration: t.NotificationConfiguration,
+        WorkerAccessConfiguration: t.WorkerAccessConfiguration,
+        Tags: state.tags[t.WorkteamArn] ?? {},
+      },
+    ]),
+  );
+}
+
 /** The API calls that only read; wfplan plan makes no others. */
 const READ_OPERATIONS = new Set([
   "DescribeWorkforce",

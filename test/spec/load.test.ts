@@ -449,6 +449,47 @@ const rules: { rule: string; valid: Raw; invalid: Raw; path: string; message?: R
     message: /out of range/,
   },
   {
+    rule: "no source IP restriction with a VPC (the service refuses it)",
+    valid: spec({ workforce: { sourceIpConfig: { cidrs: [] }, workforceVpcConfig: vpc } }),
+    invalid: spec({
+      workforce: { sourceIpConfig: { cidrs: ["10.0.0.0/16"] }, workforceVpcConfig: vpc },
+    }),
+    path: "workforce.sourceIpConfig",
+    message: /does not support source IP restriction for a worker portal in a VPC/,
+  },
+  {
+    rule: "Cognito members of the workforce's own user pool and client",
+    valid: spec({
+      workforce: { oidcConfig: undefined, cognitoConfig: cognito },
+      workteams: [
+        workteam({
+          memberDefinitions: [{ cognitoMemberDefinition: { ...cognito, userGroup: "g" } }],
+        }),
+      ],
+    }),
+    invalid: spec({
+      workforce: { oidcConfig: undefined, cognitoConfig: cognito },
+      workteams: [
+        workteam({
+          memberDefinitions: [
+            {
+              cognitoMemberDefinition: { ...cognito, userPool: "us-east-1_Other", userGroup: "g" },
+            },
+          ],
+        }),
+      ],
+    }),
+    path: "workteams[0].memberDefinitions[0].cognitoMemberDefinition.userPool",
+    message: /is not the workforce's \("us-east-1_AbC123"\)/,
+  },
+  {
+    rule: "notificationConfiguration: null clears, {} is missing the topic",
+    valid: spec({ workteams: [workteam({ notificationConfiguration: null })] }),
+    invalid: spec({ workteams: [workteam({ notificationConfiguration: {} })] }),
+    path: "workteams[0].notificationConfiguration.notificationTopicArn",
+    message: /missing required key/,
+  },
+  {
     rule: "unknown top-level key",
     valid: spec(),
     invalid: spec({ workteam: [] }),
@@ -508,11 +549,6 @@ describe("warnings", () => {
       "IPv6 with ipAddressType ipv4",
       cidrs(["2001:db8::/32"], { ipAddressType: "ipv4" }),
       /is IPv6 but ipAddressType is ipv4/,
-    ],
-    [
-      "source IPs with a VPC",
-      cidrs(["10.0.0.0/16"], { workforceVpcConfig: vpc }),
-      /do not restrict access .* through the VPC/,
     ],
     ["0.0.0.0/0", cidrs(["0.0.0.0/0"]), /allows every IPv4 address/],
     ["::/0", cidrs(["::/0"]), /allows every IPv6 address/],

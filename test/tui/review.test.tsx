@@ -261,7 +261,7 @@ describe("apply progress", () => {
 
   it("shows the verify result", () => {
     const all = state(["done", "done", "done", "done", "done", "done"]);
-    all[5]!.note = "no changes remain";
+    all[5]!.note = "all as expected";
     const { lastFrame } = render(
       <Progress
         steps={all}
@@ -270,7 +270,7 @@ describe("apply progress", () => {
         outcome={{ ok: true, message: "All steps done." }}
       />,
     );
-    expect(lastFrame()).toContain("verify: read the live state again and expect no changes");
-    expect(lastFrame()).toContain("no changes remain");
+    expect(lastFrame()).toContain("verify: read everything again and compare it");
+    expect(lastFrame()).toContain("all as expected");
   });
 });

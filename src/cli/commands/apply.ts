@@ -1,11 +1,11 @@
 import { createInterface } from "node:readline/promises";
-import { BACKUP_DIR, closeBackups, type OpenBackups, openBackups } from "../../apply/backup.ts";
+import { BACKUP_DIR, closeBackups, type OpenBackups } from "../../apply/backup.ts";
 import { type ApplyEvent, executePlan } from "../../apply/execute.ts";
-import { readPlanFile } from "../../apply/planfile.ts";
+import { planMismatch, readPlanFile } from "../../apply/planfile.ts";
+import { planSession } from "../../apply/session.ts";
 import { regionOf, sagemakerClient } from "../../aws/client.ts";
-import { readLive } from "../../aws/live.ts";
-import { fingerprint, snapshot, snapshotDifferences } from "../../core/fingerprint.ts";
-import type { Plan, PlanOptions } from "../../core/types.ts";
+import { snapshotDifferences } from "../../core/fingerprint.ts";
+import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
 import { appliedLine, hasChanges, stepLine } from "../../render/describe.ts";
 import { renderPlanText } from "../../render/text.ts";
 import { formatDuration, parseDuration } from "../../spec/duration.ts";
@@ -39,6 +39,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
 
   let spec: Spec;
   let plan: Plan;
+  let live: LiveState;
   let options: PlanOptions;
   let specFile: string;
   let client: ReturnType<typeof sagemakerClient>;
@@ -47,22 +48,38 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   let open: OpenBackups | undefined;
   if (opts.planFile) {
     const saved = readPlanFile(opts.planFile);
-    ({ spec, plan, options, specFile } = saved);
+    ({ spec, options, specFile } = saved);
     client = sagemakerClient({ ...opts, region: undefined }, saved.region);
     region = await regionOf(client);
-    const live = await readLive(client, region, spec.workforce.name);
-    const now = snapshot(live);
-    if (fingerprint(now) !== saved.fingerprint) {
-      const changes = snapshotDifferences(saved.snapshot, now);
+    // Plan again from the saved spec and options: the live state must be the one the plan was
+    // made from, and the plan must be the one they give (a plan file is not trusted blindly).
+    const session = await planSession({
+      client,
+      region,
+      spec,
+      options,
+      backupDir,
+      specFile,
+      env: process.env,
+    });
+    if (session.fingerprint !== saved.fingerprint) {
+      const changes = snapshotDifferences(saved.snapshot, session.snapshot);
       throw new UserError(
         `the plan in ${opts.planFile} is stale: the live state changed since it was made (${saved.createdAt}); nothing was changed.\n  ${changes.join("\n  ")}`,
         { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
       );
     }
-    open = openBackups(backupDir, spec.workforce.name, region);
+    const mismatch = session.plan.blockers.length === 0 && planMismatch(saved.plan, session.plan);
+    if (mismatch) {
+      throw new UserError(
+        `the plan in ${opts.planFile} is not the plan its own spec, options and live state give (${mismatch}): it was edited, or made by another version of wfplan; nothing was changed`,
+        { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
+      );
+    }
+    ({ plan, live, openBackups: open } = session);
   } else {
     const prepared = await preparePlan({ ...opts, backupDir });
-    ({ spec, plan, options, specFile, client, openBackups: open } = prepared);
+    ({ spec, plan, live, options, specFile, client, openBackups: open } = prepared);
     region = plan.region;
   }
   const tui = text && isInteractive() ? await loadTui() : undefined;
@@ -76,7 +93,8 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   } else {
     say(renderPlanText(plan, c));
     const blocked = plan.blockers.length > 0;
-    if (!text && (blocked || !hasChanges(plan))) {
+    const nothingToDo = plan.steps.length === 0;
+    if (!text && (blocked || nothingToDo)) {
       // JSON readers get a document whatever the outcome.
       const outcome = blocked ? "blocked" : "no-changes";
       out.write(
@@ -88,8 +106,9 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
         hint: "resolve the blockers above, then apply again",
       });
     }
-    if (!hasChanges(plan)) return ExitCode.ok;
-    if (ask) await confirm();
+    if (nothingToDo) return ExitCode.ok;
+    // Waiting for an update in progress changes nothing: no need to ask.
+    if (ask && hasChanges(plan)) await confirm();
   }
 
   const ref = spec.workforce.oidcConfig?.clientSecret;
@@ -159,6 +178,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
       client,
       spec,
       plan,
+      live,
       options,
       region,
       secret: () => (ref ? resolveSecret(ref, { env: process.env, specFile }) : undefined),
@@ -188,9 +208,9 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
 
   if (result.remaining.length > 0) {
     throw new UserError(
-      `applied, but a new plan still finds differences: ${result.remaining.join(", ")}`,
+      `applied, but verify found the live state different from what it should be now:\n  ${result.remaining.join("\n  ")}`,
       {
-        hint: "run wfplan plan to see them; something else may be changing the workforce",
+        hint: "run wfplan plan to see what differs from the spec; something else may be changing the workforce, or the service did not do what it accepted",
       },
     );
   }

@@ -89,10 +89,11 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     process.stdout.write(
       [
         c.bold("wfplan demo"),
-        `  A local SageMaker workforce API is running at ${emu.url}, with workforce "labelers" and the`,
-        "  workteams annotators and reviewers. The spec below moves the workforce to a new OIDC identity",
-        "  provider and new IP ranges; an OIDC change needs the workteams deleted first, so watch wfplan",
-        "  back them up, delete them, update the workforce, wait for it, and restore them.",
+        `  A local SageMaker workforce API is running at ${emu.url},`,
+        '  with workforce "labelers" and the workteams annotators and reviewers. The spec below moves',
+        "  the workforce to a new OIDC identity provider and new IP ranges; an OIDC change needs the",
+        "  workteams deleted first, so watch wfplan update the IP ranges, back the workteams up, delete",
+        "  them, update the OIDC configuration, wait for it, and restore them.",
         `  Spec: ${spec}`,
         `  Backups: ${join(work, "backups")}`,
         "",

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { stringify } from "yaml";
 import { writePrivateFile } from "../../apply/files.ts";
 import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
-import { readLive } from "../../aws/live.ts";
+import { readLive, readTags } from "../../aws/live.ts";
+import { visibleTags } from "../../core/normalize.ts";
 import type { LiveState } from "../../core/types.ts";
 import { loadSpecText } from "../../spec/load.ts";
 import { UserError } from "../errors.ts";
@@ -47,6 +48,8 @@ export function specFromLive(live: LiveState): Record<string, unknown> {
       };
       if (t.notificationConfiguration) team.notificationConfiguration = t.notificationConfiguration;
       if (t.workerAccessConfiguration) team.workerAccessConfiguration = t.workerAccessConfiguration;
+      const tags = visibleTags(t.tags ?? {});
+      if (Object.keys(tags).length > 0) team.tags = tags;
       return team;
     }),
     policy: {
@@ -68,6 +71,7 @@ export async function importCommand(opts: ImportOptions): Promise<void> {
   const client = sagemakerClient(opts);
   const region = await regionOf(client);
   const live = await readLive(client, region, opts.name);
+  await readTags(client, live.workteams);
   if (!live.workforce) {
     throw new UserError(`no workforce named ${opts.name} in ${region}`, {
       hint: live.otherWorkforce

@@ -1,10 +1,10 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { BACKUP_DIR, type OpenBackups, openBackups } from "../../apply/backup.ts";
+import { BACKUP_DIR, type OpenBackups } from "../../apply/backup.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
+import { planSession } from "../../apply/session.ts";
 import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
-import { readJobs, readLive } from "../../aws/live.ts";
-import { fingerprint, type LiveSnapshot, snapshot } from "../../core/fingerprint.ts";
-import { plan, planOptions, workteamsToDelete } from "../../core/plan.ts";
+import type { LiveSnapshot } from "../../core/fingerprint.ts";
+import { planOptions } from "../../core/plan.ts";
 import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
 import { renderDiagnostics } from "../../render/diagnostics.ts";
 import { renderPlanJson } from "../../render/json.ts";
@@ -13,7 +13,6 @@ import { renderPlanText } from "../../render/text.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
 import type { Spec } from "../../spec/schema.ts";
-import { resolveSecret } from "../../spec/secrets.ts";
 import { loadTui } from "../../tui/load.ts";
 import { ExitCode, ReportedError } from "../errors.ts";
 import { colorsFor, inkColor, isInteractive } from "../style.ts";
@@ -53,55 +52,32 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
   const spec = loaded.spec;
   const client = sagemakerClient(flags, spec.region);
   const region = await regionOf(client);
-  const live = await readLive(client, region, spec.workforce.name);
-  const open = openBackups(flags.backupDir ?? BACKUP_DIR, spec.workforce.name, region);
-  if (open) {
-    const liveNames = new Set(live.workteams.map((t) => t.name));
-    live.restorable = open.workteams
-      .map((t) => t.workteam.WorkteamName!)
-      .filter((n) => !liveNames.has(n));
-  }
   const options = planOptions(spec, flags);
-  let p = plan(spec, live, options);
-  const deleting = workteamsToDelete(p);
-  if (deleting.length > 0) {
-    live.jobs = await readJobs(
-      client,
-      live.workteams.filter((t) => deleting.includes(t.name)),
-    );
-    p = plan(spec, live, options);
-  }
+  const locate = loaded.locate;
+  const session = await planSession({
+    client,
+    region,
+    spec,
+    options,
+    backupDir: flags.backupDir ?? BACKUP_DIR,
+    specFile: flags.file,
+    env: process.env,
+    locate: locate
+      ? (path) => {
+          const { line, column } = locate(path);
+          return `${flags.file}:${line}:${column}`;
+        }
+      : undefined,
+  });
+  const p = session.plan;
   for (const d of loaded.diagnostics) {
     p.warnings.unshift({
-      message: `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ""}${d.message}`,
+      message: `${d.path ? `${d.path}: ` : ""}${d.message}`,
       hint: d.hint,
+      location: `${d.file}:${d.line}:${d.column}`,
     });
   }
-  const ref = spec.workforce.oidcConfig?.clientSecret;
-  if (p.sendsSecret && ref) {
-    try {
-      resolveSecret(ref, { env: process.env, specFile: flags.file });
-    } catch (e) {
-      p.blockers.push({
-        code: "secret-unavailable",
-        message: (e as Error).message,
-        hint: (e as { hint?: string }).hint,
-      });
-      p.steps = [];
-    }
-  }
-  const snap = snapshot(live);
-  return {
-    spec,
-    specFile: flags.file,
-    client,
-    live,
-    options,
-    plan: p,
-    snapshot: snap,
-    fingerprint: fingerprint(snap),
-    openBackups: open,
-  };
+  return { spec, specFile: flags.file, client, options, ...session };
 }
 
 export interface PlanCommandOptions extends PlanFlags {

@@ -50,6 +50,7 @@ export async function restoreCommand(opts: RestoreOptions): Promise<void> {
     client,
     spec: { version: 1, workforce: { name: backup.workforceName } },
     plan,
+    live,
     options: {
       allowWorkteamDeletion: false,
       restoreWorkteams: true,

@@ -1,0 +1,219 @@
+/**
+ * Every rule of src/emulator/rules.ts, broken once: the emulator refuses the request with the
+ * service's error type, and changes nothing.
+ */
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../src/emulator/errors.ts";
+import { RULES, type RuleName } from "../../src/emulator/rules.ts";
+import type { Emulator } from "../../src/emulator/server.ts";
+import { emulator, OIDC, seedRich, VPC } from "../helpers/emulator.ts";
+
+type Input = Record<string, unknown>;
+const ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
+const team = (name: string, members: unknown = [{ OidcMemberDefinition: { Groups: ["g"] } }]) => ({
+  WorkteamName: name,
+  Description: "d",
+  MemberDefinitions: members,
+});
+const cognito = { UserPool: "us-east-1_Pool1", ClientId: "client1" };
+
+/** For each rule: how to set the emulator up, and the request that breaks the rule. */
+const cases: Record<RuleName, { setup?: (emu: Emulator) => void; op: string; input: Input }> = {
+  oidcNeedsNoWorkteams: {
+    setup: (emu) => seedRich(emu, ["a"]),
+    op: "UpdateWorkforce",
+    input: { WorkforceName: "labelers", OidcConfig: OIDC },
+  },
+  noSourceIpInVpc: {
+    setup: (emu) => seedRich(emu, [], { vpc: true }),
+    op: "UpdateWorkforce",
+    input: { WorkforceName: "labelers", SourceIpConfig: { Cidrs: ["10.0.0.0/16"] } },
+  },
+  oidcOnlyForOidcWorkforces: {
+    setup: (emu) =>
+      emu.invoke("CreateWorkforce", { WorkforceName: "labelers", CognitoConfig: cognito }),
+    op: "UpdateWorkforce",
+    input: { WorkforceName: "labelers", OidcConfig: OIDC },
+  },
+  busyWhileUpdating: {
+    setup: (emu) => {
+      seedRich(emu, []);
+      emu.invoke("UpdateWorkforce", { WorkforceName: "labelers", SourceIpConfig: { Cidrs: [] } });
+    },
+    op: "CreateWorkteam",
+    input: team("late"),
+  },
+  vpcConfigWhole: {
+    setup: (emu) => seedRich(emu, []),
+    op: "UpdateWorkforce",
+    input: { WorkforceName: "labelers", WorkforceVpcConfig: { VpcId: "vpc-1" } },
+  },
+  oneIdentityProvider: {
+    op: "CreateWorkforce",
+    input: { WorkforceName: "labelers", OidcConfig: OIDC, CognitoConfig: cognito },
+  },
+  oneWorkforcePerRegion: {
+    setup: (emu) => seedRich(emu, []),
+    op: "CreateWorkforce",
+    input: { WorkforceName: "other", OidcConfig: OIDC },
+  },
+  workforceDeleteNeedsNoWorkteams: {
+    setup: (emu) => seedRich(emu, ["a"]),
+    op: "DeleteWorkforce",
+    input: { WorkforceName: "labelers" },
+  },
+  maxWorkteams: {
+    setup: (emu) =>
+      seedRich(
+        emu,
+        Array.from({ length: 25 }, (_, i) => `t${i}`),
+      ),
+    op: "CreateWorkteam",
+    input: team("one-more"),
+  },
+  workteamNameTaken: {
+    setup: (emu) => seedRich(emu, ["a"]),
+    op: "CreateWorkteam",
+    input: team("a"),
+  },
+  oneMemberKind: {
+    setup: (emu) => seedRich(emu, []),
+    op: "CreateWorkteam",
+    input: team("a", [
+      {
+        OidcMemberDefinition: { Groups: ["g"] },
+        CognitoMemberDefinition: { ...cognito, UserGroup: "u" },
+      },
+    ]),
+  },
+  membersMatchIdentityProvider: {
+    setup: (emu) => seedRich(emu, []),
+    op: "CreateWorkteam",
+    input: team("a", [{ CognitoMemberDefinition: { ...cognito, UserGroup: "u" } }]),
+  },
+  oidcMembersNeedGroups: {
+    setup: (emu) => seedRich(emu, []),
+    op: "CreateWorkteam",
+    input: team("a", [{ OidcMemberDefinition: {} }]),
+  },
+  cognitoMembersOfTheWorkforcePool: {
+    setup: (emu) =>
+      emu.invoke("CreateWorkforce", { WorkforceName: "labelers", CognitoConfig: cognito }),
+    op: "CreateWorkteam",
+    input: team("a", [
+      {
+        CognitoMemberDefinition: {
+          UserPool: "us-east-1_Other",
+          ClientId: "client1",
+          UserGroup: "u",
+        },
+      },
+    ]),
+  },
+  workteamInUse: {
+    setup: (emu) => {
+      seedRich(emu, ["a"]);
+      emu.state().labelingJobs.push({
+        workteamName: "a",
+        LabelingJobName: "job",
+        JobReferenceCode: "job",
+        WorkRequesterAccountId: "123456789012",
+        CreationTime: 0,
+        LabelCounters: { HumanLabeled: 0, PendingHuman: 1, Total: 1 },
+      });
+    },
+    op: "DeleteWorkteam",
+    input: { WorkteamName: "a" },
+  },
+  workforceTagsAtCreationOnly: {
+    setup: (emu) => seedRich(emu, []),
+    op: "ListTags",
+    input: { ResourceArn: ARN },
+  },
+  reservedTagPrefix: {
+    setup: (emu) => seedRich(emu, []),
+    op: "CreateWorkteam",
+    input: { ...team("a"), Tags: [{ Key: "aws:owner", Value: "me" }] },
+  },
+  uniqueTagKeys: {
+    setup: (emu) => seedRich(emu, []),
+    op: "CreateWorkteam",
+    input: {
+      ...team("a"),
+      Tags: [
+        { Key: "team", Value: "x" },
+        { Key: "team", Value: "y" },
+      ],
+    },
+  },
+  maxTags: {
+    setup: (emu) => seedRich(emu, ["a"]),
+    op: "AddTags",
+    input: {
+      ResourceArn: "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/a",
+      Tags: Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
+    },
+  },
+};
+
+describe("the service's rules, each broken once", () => {
+  it("has a case for every rule", () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  it.each(Object.entries(cases))("%s", async (name, { setup, op, input }) => {
+    // Updates stay Updating for the test's length.
+    const emu = await emulator({ updateDelayMs: 60_000 });
+    setup?.(emu);
+    emu.invoke("ListWorkforces", {}); // settles what is due, so only the refused call could change state
+    const before = JSON.stringify(emu.state());
+    let error: unknown;
+    try {
+      emu.invoke(op, input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).type).toBe(RULES[name as RuleName].error);
+    expect(JSON.stringify(emu.state())).toBe(before);
+  });
+
+  it("refuses IP ranges with a VPC on creation too, and allows the VPC with no IP ranges", async () => {
+    const emu = await emulator();
+    expect(() =>
+      emu.invoke("CreateWorkforce", {
+        WorkforceName: "labelers",
+        OidcConfig: OIDC,
+        SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+        WorkforceVpcConfig: VPC,
+      }),
+    ).toThrow(/does not support Source Ip restriction/);
+    emu.invoke("CreateWorkforce", {
+      WorkforceName: "labelers",
+      OidcConfig: OIDC,
+      SourceIpConfig: { Cidrs: [] },
+      WorkforceVpcConfig: VPC,
+    });
+    // Detaching the VPC and restricting IPs in one update is fine.
+    emu.state().workforces[0]!.Status = "Active";
+    emu.state().workforces[0]!.pending = undefined;
+    emu.invoke("UpdateWorkforce", {
+      WorkforceName: "labelers",
+      WorkforceVpcConfig: {},
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+    });
+    expect(emu.state().workforces[0]!.WorkforceVpcConfig).toBeUndefined();
+  });
+
+  it("checks the input before the state: both identity providers is a ValidationException even when a workforce exists", async () => {
+    const emu = await emulator();
+    seedRich(emu, []);
+    expect(() =>
+      emu.invoke("CreateWorkforce", {
+        WorkforceName: "x",
+        OidcConfig: OIDC,
+        CognitoConfig: cognito,
+      }),
+    ).toThrow(expect.objectContaining({ type: "ValidationException" }));
+  });
+});
