@@ -14,7 +14,6 @@ import {
   DeleteTagsCommand,
   DeleteWorkteamCommand,
   DescribeWorkteamCommand,
-  ListTagsCommand,
   type SageMakerClient,
   UpdateWorkforceCommand,
   UpdateWorkteamCommand,
@@ -160,12 +159,12 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
           const { Workteam } = await send(`DescribeWorkteam ${name}`, () =>
             ctx.client.send(new DescribeWorkteamCommand({ WorkteamName: name })),
           );
-          const tags = await send(`ListTags ${name}`, () =>
-            ctx.client.send(new ListTagsCommand({ ResourceArn: Workteam!.WorkteamArn! })),
-          );
+          // Every page: a team may hold more tags than one page (AWS's own aws: tags included).
+          const team = workteamFromWire(Workteam!);
+          await readTags(ctx.client, [team]);
           entries.push({
             workteam: JSON.parse(JSON.stringify(Workteam)),
-            tags: (tags.Tags ?? []).map((t) => ({ Key: t.Key!, Value: t.Value ?? "" })),
+            tags: Object.entries(team.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
           });
         }
         // Check the labeling jobs again right before deleting: the plan may be minutes old.
@@ -248,14 +247,15 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       case "tag-workteam": {
         const arn = ctx.live.workteams.find((t) => t.name === step.name)?.arn;
         if (!arn) throw new Error(`workteam ${step.name} is not in the live state the plan read`);
+        // Remove first, so that a team at its 50-tag limit can take its new tags.
+        if (step.remove.length > 0)
+          await send(`DeleteTags ${step.name}`, () =>
+            ctx.client.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: step.remove })),
+          );
         const add = Object.entries(step.add).map(([Key, Value]) => ({ Key, Value }));
         if (add.length > 0)
           await send(`AddTags ${step.name}`, () =>
             ctx.client.send(new AddTagsCommand({ ResourceArn: arn, Tags: add })),
-          );
-        if (step.remove.length > 0)
-          await send(`DeleteTags ${step.name}`, () =>
-            ctx.client.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: step.remove })),
           );
         return undefined;
       }
@@ -266,6 +266,13 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     }
   };
 
+  // Verify compares every workteam's tags with what they were: read those the plan did not.
+  if (steps.some((s) => s.kind === "verify")) {
+    await readTags(
+      ctx.client,
+      ctx.live.workteams.filter((t) => !t.tags),
+    );
+  }
   for (const [i, step] of steps.entries()) {
     if (ctx.interrupted()) {
       throw new InterruptedError(interruptedMessage(completed, steps.slice(i)));

@@ -6,8 +6,8 @@ import { resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { UserError } from "../cli/errors.ts";
 import { canonicalJson, type LiveSnapshot } from "../core/fingerprint.ts";
-import type { Plan, PlanOptions } from "../core/types.ts";
-import type { Spec } from "../spec/schema.ts";
+import type { Plan, PlanOptions, Step } from "../core/types.ts";
+import { type Spec, specSchema } from "../spec/schema.ts";
 import { readJsonFile, writePrivateJson } from "./files.ts";
 
 export interface PlanFile {
@@ -40,12 +40,33 @@ export function savePlanFile(
 
 export function readPlanFile(file: string): PlanFile {
   const doc = readJsonFile<PlanFile>(file, "plan file");
+  const hint = "make one with wfplan plan --out FILE";
   if (doc?.kind !== "wfplan-plan" || doc.formatVersion !== 1) {
-    throw new UserError(`${file}: not a wfplan plan file (format version 1)`, {
-      hint: "make one with wfplan plan --out FILE",
-    });
+    throw new UserError(`${file}: not a wfplan plan file (format version 1)`, { hint });
   }
-  return doc as PlanFile;
+  // What the plan is made again from must be what wfplan itself would have written.
+  const spec = specSchema.safeParse(doc.spec);
+  if (!spec.success) {
+    const issue = spec.error.issues[0]!;
+    throw new UserError(
+      `${file}: its spec is not a valid workforce spec (spec.${issue.path.join(".")}: ${issue.message}); nothing was changed`,
+      { hint },
+    );
+  }
+  const options = doc.options as Partial<Record<keyof PlanOptions, unknown>> | undefined;
+  const keys = [
+    "allowWorkteamDeletion",
+    "restoreWorkteams",
+    "pruneWorkteams",
+    "rotateClientSecret",
+  ];
+  if (!options || keys.some((k) => typeof options[k as keyof PlanOptions] !== "boolean")) {
+    throw new UserError(`${file}: its options are not wfplan's; nothing was changed`, { hint });
+  }
+  if (typeof doc.specFile !== "string" || typeof doc.region !== "string") {
+    throw new UserError(`${file}: not a wfplan plan file (no spec file or region)`, { hint });
+  }
+  return { ...(doc as PlanFile), spec: spec.data };
 }
 
 /**
@@ -54,10 +75,15 @@ export function readPlanFile(file: string): PlanFile {
  * first, as they are what apply runs; then the changes shown for review.
  */
 export function planMismatch(saved: Partial<Plan>, fresh: Plan): string | undefined {
-  const savedSteps = Array.isArray(saved.steps) ? saved.steps : [];
-  for (let i = 0; i < Math.max(savedSteps.length, fresh.steps.length); i++) {
+  // A wait for an update in progress comes and goes with the workforce's status; it changes
+  // nothing, so the steps are compared after it.
+  const afterWait = (steps: readonly unknown[]) =>
+    (steps[0] as Step | undefined)?.kind === "wait-active" ? steps.slice(1) : steps;
+  const savedSteps = afterWait(Array.isArray(saved.steps) ? saved.steps : []);
+  const freshSteps = afterWait(fresh.steps);
+  for (let i = 0; i < Math.max(savedSteps.length, freshSteps.length); i++) {
     const a = savedSteps[i];
-    const b = fresh.steps[i];
+    const b = freshSteps[i];
     if (canonicalJson(a) !== canonicalJson(b)) {
       return a === undefined
         ? `it lacks step ${i + 1}, ${describeStep(b)}`

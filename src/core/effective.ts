@@ -127,6 +127,8 @@ export function effectiveTeam(
 export interface ExpectedState {
   workforce: WorkforceConfig;
   workteams: Map<string, TeamState>;
+  /** Workteams the plan deletes and does not recreate: they must be gone. */
+  deleted: Set<string>;
 }
 
 /** What the live state must be after `plan` was applied to `live` (from which it was made). */
@@ -136,12 +138,15 @@ export function expectedState(spec: Spec, live: LiveState, plan: Plan): Expected
   for (const t of live.workteams) before.set(t.name, t);
   const declared = new Map((spec.workteams ?? []).map((t) => [t.name, t]));
   const workteams = new Map<string, TeamState>(live.workteams.map((t) => [t.name, t]));
+  const deleted = new Set<string>();
   for (const r of plan.resources) {
     if (r.type !== "workteam") continue;
-    if (r.action === "delete") workteams.delete(r.name);
-    else workteams.set(r.name, effectiveTeam(declared.get(r.name), before.get(r.name)));
+    if (r.action === "delete") {
+      workteams.delete(r.name);
+      deleted.add(r.name);
+    } else workteams.set(r.name, effectiveTeam(declared.get(r.name), before.get(r.name)));
   }
-  return { workforce: effectiveWorkforce(spec.workforce, live.workforce), workteams };
+  return { workforce: effectiveWorkforce(spec.workforce, live.workforce), workteams, deleted };
 }
 
 /**
@@ -169,7 +174,21 @@ export function stateDifferences(
     ),
   );
   const live = new Map(workteams.map((t) => [t.name, t]));
-  for (const [name, want] of expected.workteams) {
+  for (const name of expected.deleted) {
+    if (live.has(name)) lines.push(`workteam ${name} still exists, though the plan deletes it`);
+  }
+  lines.push(...teamDifferences(expected.workteams, workteams));
+  return lines;
+}
+
+/** How the live workteams differ from the expected ones: a missing team, or each field that differs. */
+export function teamDifferences(
+  expected: ReadonlyMap<string, TeamState>,
+  workteams: readonly WorkteamLive[],
+): string[] {
+  const lines: string[] = [];
+  const live = new Map(workteams.map((t) => [t.name, t]));
+  for (const [name, want] of expected) {
     const have = live.get(name);
     if (!have) {
       lines.push(`workteam ${name} does not exist`);

@@ -30,9 +30,11 @@ export interface LiveSnapshot {
 
 export function snapshot(live: LiveState): LiveSnapshot {
   return {
+    // An update still running is waited for whenever apply runs, so only a failed one makes
+    // another plan: the snapshot records that, not the status itself.
     workforce: live.workforce && {
       name: live.workforce.name,
-      status: live.workforce.status,
+      ...(live.workforce.status === "Failed" ? { failed: true } : {}),
       ...liveWorkforce(live.workforce, ALL_WORKFORCE),
     },
     workteams: Object.fromEntries(

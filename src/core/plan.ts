@@ -90,11 +90,12 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
     const fields = split ? ["oidcConfig"] : workforce.fields;
     steps.push({ kind: "update-workforce", fields, sendsSecret: workforce.sendsOidc }, wait);
   }
-  steps.push(...teams.steps);
-  // A pruned workteam that blocks the OIDC update is already deleted before it.
+  // Pruned workteams go before new ones are created, so the 25-workteam limit holds at every
+  // step; one that blocks the OIDC update is already deleted before it.
   for (const t of teams.prune.filter((n) => !teams.deleteForOidc.includes(n))) {
     steps.push({ kind: "delete-workteam", name: t, reason: "prune" });
   }
+  steps.push(...teams.steps);
   if (steps.length > 0) steps.push({ kind: "verify" });
 
   const resources = [...(workforce.resource ? [workforce.resource] : []), ...teams.resources];
@@ -177,21 +178,25 @@ function planWorkforce(
       hint: "apply sends the spec's configuration again",
     });
   }
-  // A Failed workforce gets the spec's whole configuration again: its reported values cannot be trusted.
   const rotate = options.rotateClientSecret && Boolean(spec.workforce.oidcConfig);
-  const fields = failed
-    ? UPDATABLE.filter((f) => spec.workforce[f] !== undefined)
-    : [
-        ...new Set([
-          ...changes.map((c) => c.path.split(".")[1]!),
-          ...(rotate ? ["oidcConfig"] : []),
-        ]),
-      ];
+  const changed = new Set([
+    ...changes.map((c) => c.path.split(".")[1]!),
+    ...(rotate ? ["oidcConfig"] : []),
+  ]);
+  // A Failed workforce gets the spec's configuration again: what it reports cannot be trusted.
+  // The OIDC config too, unless sending it would mean deleting workteams for no visible change.
+  if (failed) {
+    for (const f of UPDATABLE) {
+      const resend = f !== "oidcConfig" || live.workteams.length === 0;
+      if (spec.workforce[f] !== undefined && resend) changed.add(f);
+    }
+  }
+  const fields = UPDATABLE.filter((f) => changed.has(f));
   if (failed && fields.length === 0) {
     notes.blockers.push({
       code: "failed-workforce-nothing-to-send",
-      message: `The workforce's last update failed (${wf.failureReason ?? "no reason given"}), and the spec manages none of the fields an update could send again.`,
-      hint: "declare the field the update was about (sourceIpConfig, workforceVpcConfig, ipAddressType) in the spec, then apply",
+      message: `The workforce's last update failed (${wf.failureReason ?? "no reason given"}), and the spec manages nothing an update could send again without deleting the workteams.`,
+      hint: "declare the field the update was about (sourceIpConfig, workforceVpcConfig, ipAddressType), or send the OIDC config again with --rotate-client-secret (which deletes and recreates the workteams, so it needs --allow-workteam-deletion)",
       path: "workforce",
     });
   }

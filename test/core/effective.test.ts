@@ -105,6 +105,15 @@ describe("expected state and its differences (what verify checks)", () => {
     ]);
   });
 
+  it("says when a workteam the plan deletes is still there", () => {
+    const pruning = spec({ workteams: [] });
+    const l = live({ workteams: [team("old")] });
+    const p = plan(pruning, l, { ...options, pruneWorkteams: true });
+    expect(stateDifferences(expectedState(pruning, l, p), workforce(), [team("old")])).toEqual([
+      "workteam old still exists, though the plan deletes it",
+    ]);
+  });
+
   it("says when the workforce is gone, or Failed", () => {
     expect(stateDifferences(expected, null, [])).toEqual(["the workforce does not exist"]);
     expect(

@@ -695,14 +695,11 @@ describe("nothing lost, nothing changed wrongly", () => {
     expect(p.workforceStatus).toBe(status);
   });
 
-  it("sends the spec's whole configuration again when the last update failed, secret included", () => {
+  it("sends the spec's configuration again when the last update failed, the secret included", () => {
     const p = plan(
       spec({ workforce: { sourceIpConfig: { cidrs: [] } } }),
-      live({
-        workforce: liveWorkforce({ status: "Failed", failureReason: "bad issuer" }),
-        workteams: [liveTeam("annotators")],
-      }),
-      allow,
+      live({ workforce: liveWorkforce({ status: "Failed", failureReason: "bad issuer" }) }),
+      opts(),
     );
     expect(p.resources[0]).toMatchObject({
       type: "workforce",
@@ -711,8 +708,38 @@ describe("nothing lost, nothing changed wrongly", () => {
     });
     expect(p.summary.change).toBe(1);
     expect(p.sendsSecret).toBe(true);
-    // The OIDC config can be sent only without workteams: the other field goes first.
-    expect(kinds(p)).toEqual([
+    expect(paths(p)).toEqual(["update workforce.oidcConfig.clientSecret"]);
+    expect(kinds(p)).toEqual(["update-workforce", "wait-active", "verify"]);
+    expect(p.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["oidcConfig", "sourceIpConfig"],
+      sendsSecret: true,
+    });
+  });
+
+  it("after a failed update, does not delete workteams to send an OIDC config that did not change", () => {
+    const failed = live({
+      workforce: liveWorkforce({ status: "Failed", failureReason: "bad range" }),
+      workteams: [liveTeam("annotators")],
+    });
+    const p = plan(spec({ workforce: { sourceIpConfig: { cidrs: [] } } }), failed, allow);
+    expect(kinds(p)).toEqual(["update-workforce", "wait-active", "verify"]);
+    expect(p.steps[0]).toEqual({
+      kind: "update-workforce",
+      fields: ["sourceIpConfig"],
+      sendsSecret: false,
+    });
+    // Only the OIDC config to send: blocked, with how to send it anyway.
+    const only = plan(spec(), failed, allow);
+    expect(codes(only)).toEqual(["failed-workforce-nothing-to-send"]);
+    expect(only.blockers[0]!.hint).toContain("--rotate-client-secret");
+    // A changed OIDC config, or a rotation, is sent the usual way: the other fields first.
+    const rotated = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: [] } } }),
+      failed,
+      opts({ allowWorkteamDeletion: true, rotateClientSecret: true }),
+    );
+    expect(kinds(rotated)).toEqual([
       "update-workforce",
       "wait-active",
       "backup",
@@ -722,16 +749,27 @@ describe("nothing lost, nothing changed wrongly", () => {
       "create-workteam:annotators",
       "verify",
     ]);
-    expect(p.steps[0]).toEqual({
-      kind: "update-workforce",
-      fields: ["sourceIpConfig"],
-      sendsSecret: false,
-    });
-    expect(p.steps[4]).toEqual({
-      kind: "update-workforce",
-      fields: ["oidcConfig"],
-      sendsSecret: true,
-    });
+  });
+
+  it("deletes pruned workteams before it creates new ones, so 25 holds at every step", () => {
+    const p = plan(
+      spec({
+        workteams: [
+          ...Array.from({ length: 24 }, (_, i) => workteam({ name: `t${i + 1}` })),
+          workteam({ name: "fresh" }),
+        ],
+      }),
+      live({
+        workteams: Array.from({ length: 25 }, (_, i) =>
+          liveTeam(`t${i}`, {
+            memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+          }),
+        ),
+      }),
+      opts({ pruneWorkteams: true }),
+    );
+    expect(p.blockers).toEqual([]);
+    expect(kinds(p)).toEqual(["backup", "delete-workteam:t0", "create-workteam:fresh", "verify"]);
   });
 
   it("is blocked when the last update failed and the spec manages nothing an update could send", () => {

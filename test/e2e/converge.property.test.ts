@@ -6,7 +6,7 @@
  * plan is empty. The judge below is written from the spec format (PRODUCT.md), on the emulator's
  * raw state, not from the planner's own normalisation.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateWorkforceCommand, CreateWorkteamCommand } from "@aws-sdk/client-sagemaker";
@@ -24,6 +24,8 @@ import { emulator, OIDC, sdk } from "../helpers/emulator.ts";
 const TOPIC = (n: string) => `arn:aws:sns:us-east-1:123456789012:${n}`;
 const cidr = fc.constantFrom("10.0.0.0/16", "10.1.0.0/16", "2001:db8::/32", "192.168.0.0/24");
 const teamName = fc.constantFrom("a", "b", "c");
+/** A team only an open backup holds (an earlier apply deleted it and did not finish). */
+const BACKED_UP = "d";
 const issuer = fc.constantFrom("https://idp.example.com", "https://other.example.com");
 const vpc = fc.constantFrom<{ vpcId: string; securityGroupIds: string[]; subnets: string[] }>(
   { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] },
@@ -37,8 +39,20 @@ const access = fc.record({
   vpcSourceIp: fc.constantFrom("Enabled", "Disabled"),
 });
 
+const teamArb = (name: fc.Arbitrary<string>) =>
+  fc.record({
+    name,
+    group: fc.constantFrom("g1", "g2"),
+    description: fc.constantFrom("x", "y"),
+    topic: fc.option(fc.constantFrom("t1", "t2"), { nil: undefined }),
+    access: fc.option(access, { nil: undefined }),
+    tags,
+  });
+
 const liveArb = fc.record({
   exists: fc.nat(9).map((n) => n > 0),
+  status: fc.constantFrom("Active", "Active", "Updating", "Failed"),
+  backup: fc.option(teamArb(fc.constant(BACKED_UP)), { nil: undefined }),
   issuer,
   ipv: fc.constantFrom("ipv4", "dualstack"),
   // A workforce has IP ranges or a VPC: the service refuses both.
@@ -46,17 +60,7 @@ const liveArb = fc.record({
     fc.record({ cidrs: fc.uniqueArray(cidr, { maxLength: 3 }) }),
     fc.record({ vpc }),
   ),
-  teams: fc.uniqueArray(
-    fc.record({
-      name: teamName,
-      group: fc.constantFrom("g1", "g2"),
-      description: fc.constantFrom("x", "y"),
-      topic: fc.option(fc.constantFrom("t1", "t2"), { nil: undefined }),
-      access: fc.option(access, { nil: undefined }),
-      tags,
-    }),
-    { maxLength: 3, selector: (t) => t.name },
-  ),
+  teams: fc.uniqueArray(teamArb(teamName), { maxLength: 3, selector: (t) => t.name }),
 });
 
 const specArb = fc
@@ -69,7 +73,7 @@ const specArb = fc
       fc.uniqueArray(
         fc.record(
           {
-            name: teamName,
+            name: fc.constantFrom("a", "b", "c", BACKED_UP),
             group: fc.constantFrom("g1", "g2"),
             description: fc.constantFrom("x", "y"),
             notificationConfiguration: fc.oneof(
@@ -175,8 +179,28 @@ function judged(state: EmulatorState): Judged {
   };
 }
 
-/** What the spec format says the state must be after apply, from the state before it. */
-function expected(before: Judged, s: SpecArb): Judged {
+/** A team as the judge compares it, from the generator's record. */
+function judgedTeam(t: LiveArb["teams"][number]): Judged["teams"][string] {
+  return {
+    description: t.description,
+    groups: [t.group],
+    topic: t.topic ? TOPIC(t.topic) : null,
+    access: t.access
+      ? { IamPolicyConstraints: { SourceIp: t.access.sourceIp, VpcSourceIp: t.access.vpcSourceIp } }
+      : null,
+    tags: { ...t.tags },
+  };
+}
+
+/**
+ * What the spec format says the state must be after apply, from the state before it and the team
+ * an open backup holds, if any.
+ */
+function expected(
+  before: Judged,
+  backedUp: Judged["teams"][string] | undefined,
+  s: SpecArb,
+): Judged {
   const old = before.workforce;
   const oidcChanges = !old || old.issuer !== s.issuer;
   const teams: Judged["teams"] = {};
@@ -189,8 +213,12 @@ function expected(before: Judged, s: SpecArb): Judged {
     if (oidcChanges && !s.restore) continue; // deleted for the OIDC update, not restored
     teams[name] = team; // unmanaged: exactly as it was
   }
+  // An open backup's undeclared team is restored whole, unless the policy says otherwise.
+  if (backedUp && !declared.has(BACKED_UP) && s.restore && !(s.teams && s.prune)) {
+    teams[BACKED_UP] = backedUp;
+  }
   for (const [name, t] of declared) {
-    const was = before.teams[name];
+    const was = before.teams[name] ?? (name === BACKED_UP ? backedUp : undefined);
     teams[name] = {
       description: t.description,
       groups: [t.group],
@@ -225,6 +253,47 @@ function expected(before: Judged, s: SpecArb): Judged {
     },
     teams,
   };
+}
+
+/** An open backup of an earlier apply that did not finish, holding the team `d`. */
+function writeOpenBackup(dir: string, t: NonNullable<LiveArb["backup"]>): void {
+  const entries = Object.entries(t.tags);
+  writeFileSync(
+    join(dir, "labelers-20260101T000000Z.json"),
+    JSON.stringify({
+      kind: "wfplan-backup",
+      formatVersion: 1,
+      region: "us-east-1",
+      workforceName: "labelers",
+      createdAt: "2026-01-01T00:00:00.000Z",
+      workteams: [
+        {
+          workteam: {
+            WorkteamName: t.name,
+            WorkteamArn: `arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/${t.name}`,
+            Description: t.description,
+            MemberDefinitions: [{ OidcMemberDefinition: { Groups: [t.group] } }],
+            ...(t.topic
+              ? { NotificationConfiguration: { NotificationTopicArn: TOPIC(t.topic) } }
+              : {}),
+            ...(t.access
+              ? {
+                  WorkerAccessConfiguration: {
+                    S3Presign: {
+                      IamPolicyConstraints: {
+                        SourceIp: t.access.sourceIp,
+                        VpcSourceIp: t.access.vpcSourceIp,
+                      },
+                    },
+                  },
+                }
+              : {}),
+          },
+          tags: entries.map(([Key, Value]) => ({ Key, Value })),
+        },
+      ],
+    }),
+  );
 }
 
 async function seed(emu: Awaited<ReturnType<typeof emulator>>, l: LiveArb): Promise<void> {
@@ -268,6 +337,15 @@ async function seed(emu: Awaited<ReturnType<typeof emulator>>, l: LiveArb): Prom
       }),
     );
   }
+  // Then the status the generator asked for: an update still running, or one that failed.
+  const wf = emu.state().workforces[0]!;
+  if (l.status === "Updating") {
+    wf.Status = "Updating";
+    wf.pending = { until: Date.now() + 30 };
+  } else if (l.status === "Failed") {
+    wf.Status = "Failed";
+    wf.FailureReason = "generated";
+  }
 }
 
 describe("plan, apply, plan again (property)", () => {
@@ -289,7 +367,12 @@ describe("plan, apply, plan again (property)", () => {
           };
           const before = judged(structuredClone(emu.state()));
           const backupDir = mkdtempSync(join(tmpdir(), "wfplan-prop-"));
-          const { plan: p, live } = await planSession({
+          if (l.backup) writeOpenBackup(backupDir, l.backup);
+          const {
+            plan: p,
+            live,
+            openBackups,
+          } = await planSession({
             client,
             region: "us-east-1",
             spec: theSpec,
@@ -304,7 +387,11 @@ describe("plan, apply, plan again (property)", () => {
             const codes = p.blockers.map((b) => b.code);
             expect(
               codes.every((c) =>
-                ["oidc-change-needs-workteam-deletion", "service-rule"].includes(c),
+                [
+                  "oidc-change-needs-workteam-deletion",
+                  "service-rule",
+                  "failed-workforce-nothing-to-send",
+                ].includes(c),
               ),
             ).toBe(true);
             expect(emu.calls.length).toBe(mark);
@@ -320,12 +407,15 @@ describe("plan, apply, plan again (property)", () => {
             secret: () => "property-secret",
             waitTimeoutMs: 10_000,
             backupDir,
+            restoreFrom: openBackups,
             interrupted: () => false,
             onEvent: () => {},
             sleep: () => new Promise((r) => setTimeout(r, 5)),
           });
           expect(result.remaining).toEqual([]);
-          expect(judged(emu.state())).toEqual(expected(before, s));
+          expect(judged(emu.state())).toEqual(
+            expected(before, l.backup && judgedTeam(l.backup), s),
+          );
           const again = await readLive(client, "us-east-1", "labelers");
           await readTags(client, again.workteams);
           expect(plan(theSpec, again, options).resources).toEqual([]);

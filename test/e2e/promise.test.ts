@@ -3,7 +3,7 @@
  * against the emulator through the real SDK, and checks the exit code, the order of the calls that
  * change something, and the live state afterwards: every field of every workteam, tags included.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,7 +87,47 @@ describe("1. a recreated workteam keeps what the spec does not manage", () => {
     expect(r.stdout).toContain("Verified");
   });
 
-  it("wfplan restore and a re-run restore the whole backup too", async () => {
+  it("a team with more tags than one ListTags page (AWS's own aws: tags among them) keeps them all", async () => {
+    const emu = await seeded(["annotators"]);
+    const arn = emu.state().workteams[0]!.WorkteamArn;
+    // AWS's tags (set by CloudFormation, say) do not count towards the 50: 53 in all.
+    emu.state().tags[arn] = {
+      "aws:cloudformation:stack-name": "s",
+      "aws:cloudformation:logical-id": "l",
+      "aws:cloudformation:stack-id": "i",
+      ...Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, `v${i}`])),
+    };
+    const before = teamsOf(emu);
+    const dir = project(spec({ workforce: newIssuer }));
+    const r = await apply(emu, dir, "--allow-workteam-deletion");
+    expect(r.code, all(r)).toBe(0);
+    const { Tags, ...rest } = teamsOf(emu).annotators!;
+    const { Tags: tagsBefore, ...restBefore } = before.annotators!;
+    expect(rest).toEqual(restBefore);
+    // Every user tag is back; only AWS can set aws: tags again.
+    expect(Tags).toEqual(
+      Object.fromEntries(Object.entries(tagsBefore).filter(([k]) => !k.startsWith("aws:"))),
+    );
+  });
+
+  it("wfplan restore recreates a backup's teams whole, and verifies them before closing it", async () => {
+    const emu = await seeded(["annotators", "reviewers"], {
+      faults: { failUpdates: { reason: "broken", count: 1 } },
+    });
+    const before = teamsOf(emu);
+    const dir = project(spec({ workforce: newIssuer }));
+    expect((await apply(emu, dir, "--allow-workteam-deletion")).code).toBe(1);
+    expect(teamsOf(emu)).toEqual({});
+    const [file] = readdirSync(join(dir, ".wfplan/backups"));
+    const path = join(dir, ".wfplan/backups", file!);
+    const r = await wfplanAsync(["restore", path, "--endpoint-url", emu.url]);
+    expect(r.code, all(r)).toBe(0);
+    expect(r.stdout).toContain("Restored 2 workteam(s): annotators, reviewers. Verified");
+    expect(teamsOf(emu)).toEqual(before);
+    expect(JSON.parse(readFileSync(path, "utf8")).completedAt).toBeTruthy();
+  });
+
+  it("a re-run after a failed update recreates a declared team from the spec and its backup", async () => {
     const emu = await seeded(["annotators"], {
       faults: { failUpdates: { reason: "broken", count: 1 } },
     });
@@ -271,6 +311,41 @@ describe("6. a saved plan file is not trusted blindly", () => {
     expect(ops(emu, mark)).toEqual([]);
     expect(teamsOf(emu)).toEqual(before);
   });
+
+  it("a plan file saved while the workforce was Updating applies once it is Active", async () => {
+    const emu = await seeded(["annotators"], { updateDelayMs: 600 });
+    emu.invoke("UpdateWorkforce", { WorkforceName: "labelers", SourceIpConfig: { Cidrs: [] } });
+    const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const out = join(dir, "plan.json");
+    const planned = await run(emu, dir, "plan", "--out", out);
+    expect(planned.stdout).toContain("The workforce is Updating");
+    await new Promise<void>((done) => {
+      const poll = () => {
+        emu.invoke("ListWorkforces", {});
+        if (emu.state().workforces[0]!.Status === "Active") done();
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+    const r = await run(emu, dir, "apply", out);
+    expect(r.code, all(r)).toBe(0);
+    expect(emu.state().workforces[0]!.SourceIpConfig.Cidrs).toEqual(["10.9.0.0/16"]);
+  });
+
+  it("a plan file whose spec was edited into an invalid one is refused", async () => {
+    const emu = await seeded([]);
+    const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const out = join(dir, "plan.json");
+    expect((await run(emu, dir, "plan", "--out", out)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    doc.spec.workforce.sourceIpConfig.cidrs = ["10.9.0.0/33"];
+    writeFileSync(out, JSON.stringify(doc));
+    const mark = emu.calls.length;
+    const r = await run(emu, dir, "apply", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("its spec is not a valid workforce spec");
+    expect(emu.calls.length).toBe(mark);
+  });
 });
 
 describe("7. tag changes", () => {
@@ -290,11 +365,24 @@ describe("7. tag changes", () => {
     const mark = emu.calls.length;
     const r = await apply(emu, dir);
     expect(r.code, all(r)).toBe(0);
-    expect(ops(emu, mark)).toEqual(["AddTags", "DeleteTags"]);
+    expect(ops(emu, mark)).toEqual(["DeleteTags", "AddTags"]);
     expect(teamsOf(emu)).toEqual({
       annotators: { ...before.annotators, Tags: { team: "ml", env: "prod" } },
     });
     expect((await run(emu, dir, "plan", "--detailed-exitcode")).code).toBe(0);
+  });
+
+  it("a team at its 50-tag limit takes a new tag in place of one it drops", async () => {
+    const emu = await seeded(["annotators"]);
+    const arn = emu.state().workteams[0]!.WorkteamArn;
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"]));
+    emu.state().tags[arn] = fifty;
+    const { k0, ...kept } = fifty;
+    const want = { ...kept, fresh: "v" };
+    const dir = project(spec({ workteams: [seededTeamSpec("annotators", { tags: want })] }));
+    const r = await apply(emu, dir);
+    expect(r.code, all(r)).toBe(0);
+    expect(teamsOf(emu).annotators!.Tags).toEqual(want);
   });
 
   it("workforce tags cannot be compared after creation: a warning that says so", async () => {

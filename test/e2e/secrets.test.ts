@@ -106,9 +106,20 @@ describe("the client secret leaks nowhere", () => {
       join(dir, ".wfplan/backups", readdirSync(join(dir, ".wfplan/backups"))[0]!),
       ...e,
     );
-    // ...and the next one converges.
+    // ...and the next one, told to send the OIDC config again over the restored team, converges.
     expect(
-      (await run("apply", "-f", fromEnv, "--auto-approve", "--format", "json", ...e)).code,
+      (
+        await run(
+          "apply",
+          "-f",
+          fromEnv,
+          "--auto-approve",
+          "--rotate-client-secret",
+          "--format",
+          "json",
+          ...e,
+        )
+      ).code,
     ).toBe(0);
     await run("apply", "-f", fromEnv, "--auto-approve", "--rotate-client-secret", ...e);
     await run(

@@ -156,6 +156,29 @@ const cases: Record<RuleName, { setup?: (emu: Emulator) => void; op: string; inp
   },
 };
 
+/** The message each rule answers with: the right rule refused the request, not another one. */
+const MESSAGES: Record<RuleName, RegExp> = {
+  oidcNeedsNoWorkteams: /can be updated only when no work teams are associated/,
+  noSourceIpInVpc: /does not support Source Ip restriction for worker portals in VPC/,
+  oidcOnlyForOidcWorkforces: /uses Amazon Cognito; OidcConfig cannot be set/,
+  busyWhileUpdating: /is Updating; create work teams when it is Active/,
+  vpcConfigWhole: /needs VpcId, SecurityGroupIds and Subnets together/,
+  oneIdentityProvider: /cannot both be specified/,
+  oneWorkforcePerRegion: /already exists in us-east-1/,
+  workforceDeleteNeedsNoWorkteams: /has work teams \(a\); delete them first/,
+  maxWorkteams: /already has 25 work teams/,
+  workteamNameTaken: /Workteam a already exists/,
+  oneMemberKind: /exactly one of CognitoMemberDefinition or OidcMemberDefinition/,
+  membersMatchIdentityProvider: /uses OIDC; use OidcMemberDefinition/,
+  oidcMembersNeedGroups: /needs Groups/,
+  cognitoMembersOfTheWorkforcePool: /must use the workforce's UserPool us-east-1_Pool1/,
+  workteamInUse: /used by in-progress labeling jobs: job/,
+  workforceTagsAtCreationOnly: /set when it is created/,
+  reservedTagPrefix: /aws:owner uses the reserved prefix/,
+  uniqueTagKeys: /team is given more than once/,
+  maxTags: /at most 50 tags/,
+};
+
 describe("the service's rules, each broken once", () => {
   it("has a case for every rule", () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(RULES).sort());
@@ -175,6 +198,7 @@ describe("the service's rules, each broken once", () => {
     }
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).type).toBe(RULES[name as RuleName].error);
+    expect((error as ApiError).message).toMatch(MESSAGES[name as RuleName]);
     expect(JSON.stringify(emu.state())).toBe(before);
   });
 

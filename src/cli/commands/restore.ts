@@ -1,7 +1,9 @@
 import { closeBackups, readBackup } from "../../apply/backup.ts";
 import { executePlan } from "../../apply/execute.ts";
+import { backedUpTeam } from "../../apply/session.ts";
 import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
-import { readLive } from "../../aws/live.ts";
+import { readLive, readTags } from "../../aws/live.ts";
+import { teamDifferences } from "../../core/effective.ts";
 import type { Plan, Step } from "../../core/types.ts";
 import { stepLine } from "../../render/describe.ts";
 import { UserError } from "../errors.ts";
@@ -67,6 +69,23 @@ export async function restoreCommand(opts: RestoreOptions): Promise<void> {
       if (e.type === "step-done") process.stdout.write(`✓ ${stepLine(e.step)}\n`);
     },
   });
+  // Verified before the backup is closed: every restored team has every field it had, and its tags.
+  const after = await readLive(client, region, backup.workforceName);
+  await readTags(client, after.workteams);
+  const expected = new Map(
+    backup.workteams
+      .filter((t) => missing.includes(t.workteam.WorkteamName!))
+      .map((t) => [t.workteam.WorkteamName!, backedUpTeam(t)] as const),
+  );
+  const differences = teamDifferences(expected, after.workteams);
+  if (differences.length > 0) {
+    throw new UserError(
+      `restored, but the workteams differ from the backup (which stays open):\n  ${differences.join("\n  ")}`,
+      { hint: "run wfplan restore again, or compare with the backup file by hand" },
+    );
+  }
   closeBackups([opts.backup], new Date());
-  process.stdout.write(`Restored ${missing.length} workteam(s): ${missing.join(", ")}.\n`);
+  process.stdout.write(
+    `Restored ${missing.length} workteam(s): ${missing.join(", ")}. Verified: each has every field and tag of its backup.\n`,
+  );
 }
