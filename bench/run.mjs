@@ -3,7 +3,7 @@
  * wfplan's benchmark: side by side in one run, against one local emulator (a separate process),
  *   - `wfplan plan --format json` (no terminal) vs `aws sagemaker describe-workforce`, wall time;
  *   - the first frame of the interactive review (in a pseudo-terminal) vs the same AWS CLI call;
- *   - peak memory of a plan;
+ *   - peak memory of a plan, and of `validate` on the worst files of the largest size it accepts;
  *   - apply overhead: apply's wall time minus the emulator's configured update delay.
  * Prints medians and ratios. It reports; it never fails the build.
  */
@@ -220,6 +220,14 @@ async function main() {
     ]);
   }
   rows.push(["peak memory of a plan", `${median(rss).toFixed(0)} MiB`, "", "target ≤ 80 MiB"]);
+  const peaks = validatePeaks();
+  const [worst, worstMiB] = peaks.reduce((a, b) => (b[1] > a[1] ? b : a));
+  rows.push([
+    `peak memory of validate, worst 256 KiB file (${worst})`,
+    `${worstMiB.toFixed(0)} MiB`,
+    "",
+    "target < 150 MiB",
+  ]);
   rows.push([
     `apply overhead over the ${UPDATE_DELAY_MS} ms update delay`,
     ms(median(overhead)),
@@ -236,6 +244,40 @@ async function main() {
     );
   for (const r of rows)
     console.log(`  ${r[0].padEnd(width)}  ${r[1].padStart(16)}  ${r[2].padStart(6)}  ${r[3]}`);
+}
+
+/**
+ * The worst inputs `validate` accepts to read (each just under the spec size limit): tens of
+ * thousands of unknown keys, of invalid list items, of broken workteams, of repeated keys, one
+ * huge value, and nesting past the limit. Returns the name and peak memory (MiB) of each.
+ */
+function validatePeaks() {
+  const limit = 256 * 1024 - 64;
+  const fill = (head, unit) => head + unit.repeat(Math.floor((limit - head.length) / unit.length));
+  const head = "version: 1\nworkforce:\n  name: labelers\n";
+  const inputs = {
+    "unknown keys": fill(head, "  kx: 1\n").replace(
+      /kx/g,
+      () => `k${Math.random().toString(36).slice(2, 7)}`,
+    ),
+    "invalid CIDRs": `${fill(`${head}  sourceIpConfig:\n    cidrs: [`, "999.1.1.1/40, ")}1.1.1.1/8]\n`,
+    "broken workteams": fill(
+      `${head}workteams:\n`,
+      "  - {name: -bad, description: '', memberDefinitions: [], bogus: 1}\n",
+    ),
+    "repeated keys": fill(head, "  name: x\n"),
+    "one huge value": `${head.slice(0, -9)}name: ${"a".repeat(limit - 40)}\n`,
+    "deep nesting": fill(`${head}  oidcConfig: `, "["),
+  };
+  const rssFile = join(work, "rss-validate");
+  return Object.entries(inputs).map(([name, text]) => {
+    const file = join(work, `worst-${name.replace(/ /g, "-")}.yaml`);
+    writeFileSync(file, text);
+    timed(process.execPath, ["--import", HOOK, BIN, "validate", "-f", file], {
+      WFPLAN_BENCH_RSS_FILE: rssFile,
+    });
+    return [name, Number(readFileSync(rssFile, "utf8")) / 1024];
+  });
 }
 
 main().catch((e) => {

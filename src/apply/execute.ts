@@ -18,7 +18,7 @@ import {
   UpdateWorkforceCommand,
   UpdateWorkteamCommand,
 } from "@aws-sdk/client-sagemaker";
-import { awsError } from "../aws/errors.ts";
+import { AwsError, awsError } from "../aws/errors.ts";
 import { describeWorkforce, readJobs, readLive, readTags, workteamFromWire } from "../aws/live.ts";
 import {
   createWorkforceRequest,
@@ -38,6 +38,8 @@ export type ApplyEvent =
   | { type: "step-start"; index: number; total: number; step: Step }
   | { type: "step-done"; index: number; total: number; step: Step; ms: number; note?: string }
   | { type: "step-failed"; index: number; total: number; step: Step; ms: number; error: string }
+  /** An interrupt stopped the step (a wait) before it ended; nothing about it failed. */
+  | { type: "step-stopped"; index: number; total: number; step: Step; ms: number }
   | { type: "waiting"; status: string; elapsedMs: number }
   | { type: "retry"; message: string };
 
@@ -121,7 +123,18 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     const start = now();
     const delay = pollDelays();
     for (;;) {
-      const wf = await describeWorkforce(ctx.client, wfName);
+      let wf: Awaited<ReturnType<typeof describeWorkforce>> | undefined;
+      try {
+        wf = await describeWorkforce(ctx.client, wfName);
+      } catch (e) {
+        // A poll that timed out, or met a network error or a 5xx, is one poll: the wait goes on
+        // until its own deadline.
+        if (!(e instanceof AwsError && e.transient) || now() - start >= ctx.waitTimeoutMs) throw e;
+        ctx.onEvent({ type: "retry", message: `${e.message}; still waiting` });
+        if (ctx.interrupted()) throw new InterruptedError("Interrupted while waiting.");
+        await sleep(delay(now() - start));
+        continue;
+      }
       const status = wf?.status ?? "missing";
       if (status === "Active") return;
       if (status === "Failed" && failed === "accept") return;
@@ -293,16 +306,12 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       });
     } catch (e) {
       const message = (e as Error).message;
-      ctx.onEvent({
-        type: "step-failed",
-        index,
-        total: steps.length,
-        step,
-        ms: now() - started,
-        error: message,
-      });
-      if (e instanceof InterruptedError)
+      const ms = now() - started;
+      if (e instanceof InterruptedError) {
+        ctx.onEvent({ type: "step-stopped", index, total: steps.length, step, ms });
         throw new InterruptedError(`${message} ${interruptedMessage(completed, steps.slice(i))}`);
+      }
+      ctx.onEvent({ type: "step-failed", index, total: steps.length, step, ms, error: message });
       throw e;
     }
   }

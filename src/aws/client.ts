@@ -1,6 +1,12 @@
-/** The one place that builds the SageMaker client: region, profile and endpoint from flags, else the SDK's chain. */
+/**
+ * The one place that builds the SageMaker client: region, profile and endpoint from flags, else the
+ * SDK's chain; a timeout on every request; and every setting checked before the first call.
+ */
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { loadSharedConfigFiles } from "@smithy/core/config";
 import { UserError } from "../cli/errors.ts";
+import { parseDuration } from "../spec/duration.ts";
+import { ENDPOINT_ALLOWED, endpointProblem, REGION_ALLOWED, REGION_PATTERN } from "./settings.ts";
 
 export interface AwsOptions {
   region?: string;
@@ -13,22 +19,129 @@ export interface AwsOptions {
 /** The SDK warns about Node 20 on every run; wfplan supports Node 20 (its documented switch). */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-export function sagemakerClient(opts: AwsOptions, specRegion?: string): SageMakerClient {
+/** How long one request may take before it is abandoned (and retried by the SDK). */
+export const DEFAULT_REQUEST_TIMEOUT = "10s";
+const CONNECT_TIMEOUT_MS = 5000;
+const MAX_ATTEMPTS = 6;
+
+/** The request timeout: WFPLAN_REQUEST_TIMEOUT (a duration, 1s to 5m), else 10s. */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.WFPLAN_REQUEST_TIMEOUT ?? DEFAULT_REQUEST_TIMEOUT;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 1000 || ms > 300_000) {
+    throw new UserError(`WFPLAN_REQUEST_TIMEOUT=${text} is not a duration from 1s to 5m`, {
+      hint: "such as 10s, 30s or 2m",
+    });
+  }
+  return ms;
+}
+
+export interface Connection {
+  client: SageMakerClient;
+  region: string;
+}
+
+/**
+ * A client, once everything it will use is known to be usable: the region, a profile that exists,
+ * an endpoint that is a URL, a request timeout. Makes no API call.
+ */
+export async function connect(opts: AwsOptions, specRegion?: string): Promise<Connection> {
   if (specRegion && opts.region && specRegion !== opts.region) {
     throw new UserError(`the spec is for region ${specRegion}, but --region says ${opts.region}`, {
       hint: "drop --region, or change region: in the spec",
     });
   }
-  return new SageMakerClient({
+  const timeoutMs = requestTimeoutMs();
+  const flagProblem = opts.endpointUrl && endpointProblem(opts.endpointUrl);
+  if (flagProblem) {
+    throw new UserError(`--endpoint-url ${opts.endpointUrl} is ${flagProblem}`, {
+      hint: `give ${ENDPOINT_ALLOWED}`,
+    });
+  }
+  const endpoint = opts.endpointUrl ?? endpointFromEnv();
+  const profile = opts.profile ?? process.env.AWS_PROFILE;
+  if (profile && !opts.credentials) await checkProfile(profile, Boolean(opts.profile));
+  const client = new SageMakerClient({
     region: specRegion ?? opts.region,
     profile: opts.profile,
     endpoint: opts.endpointUrl,
     credentials: opts.credentials,
-    // Throttling and 5xx are retried by the SDK; adaptive mode also slows down when throttled.
+    // Throttling, 5xx and timeouts are retried by the SDK; adaptive mode also slows down when throttled.
     retryMode: "adaptive",
-    maxAttempts: 6,
-    logger: process.env.WFPLAN_DEBUG ? debugLogger : undefined,
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    },
+    // The SDK's own warnings (such as "Multiple credential sources detected") are its to debug,
+    // not the user's to read: shown only with WFPLAN_DEBUG.
+    logger: process.env.WFPLAN_DEBUG ? debugLogger : quietLogger,
   });
+  const region = await regionOf(client);
+  const where = endpoint ?? `https://api.sagemaker.${region}.amazonaws.com`;
+  // Failures that never reached the service say where they tried, and for how long.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if (e && typeof e === "object") {
+          Object.assign(e, { $wfplan: { endpoint: where, timeoutMs, attempts: MAX_ATTEMPTS } });
+        }
+        throw e;
+      }
+    },
+    { step: "initialize", name: "wfplanWhere" },
+  );
+  return { client, region };
+}
+
+function endpointFromEnv(): string | undefined {
+  for (const name of ["AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL"]) {
+    const value = process.env[name];
+    if (!value) continue;
+    const problem = endpointProblem(value);
+    if (problem) {
+      throw new UserError(`${name}=${value} is ${problem}`, {
+        hint: `set it to ${ENDPOINT_ALLOWED}`,
+      });
+    }
+    return value;
+  }
+  return undefined;
+}
+
+/** A named profile must exist in the shared config or credentials file: say so before any call. */
+async function checkProfile(profile: string, fromFlag: boolean): Promise<void> {
+  const { configFile, credentialsFile } = await loadSharedConfigFiles();
+  if (profile in configFile || profile in credentialsFile) return;
+  const config = process.env.AWS_CONFIG_FILE ?? "~/.aws/config";
+  const credentials = process.env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials";
+  throw new UserError(
+    `profile ${profile}${fromFlag ? "" : " (from AWS_PROFILE)"} does not exist in ${config} or ${credentials}`,
+    {
+      hint: "list the profiles with: aws configure list-profiles (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name other files)",
+    },
+  );
+}
+
+/** The region the client will use, or a clear error when none is configured anywhere. */
+async function regionOf(client: SageMakerClient): Promise<string> {
+  let region: string;
+  try {
+    region = await client.config.region();
+  } catch {
+    throw new UserError("no AWS region is set", {
+      hint: "set region: in the spec, pass --region, or set AWS_REGION",
+    });
+  }
+  if (!REGION_PATTERN.test(region)) {
+    throw new UserError(`region ${region} is not an AWS region`, {
+      hint: `give ${REGION_ALLOWED}`,
+    });
+  }
+  return region;
 }
 
 /**
@@ -49,14 +162,4 @@ const debugLogger = {
   warn: write("warn"),
   error: write("error"),
 };
-
-/** The region the client will use, or a clear error when none is configured anywhere. */
-export async function regionOf(client: SageMakerClient): Promise<string> {
-  try {
-    return await client.config.region();
-  } catch {
-    throw new UserError("no AWS region is set", {
-      hint: "set region: in the spec, pass --region, or set AWS_REGION",
-    });
-  }
-}
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };

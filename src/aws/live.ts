@@ -22,17 +22,18 @@ import type {
   WorkforceLive,
   WorkteamLive,
 } from "../core/types.ts";
-import { awsError, isNotFound } from "./errors.ts";
+import { awsError, isValidationError } from "./errors.ts";
 
 export async function readLive(
   client: SageMakerClient,
   region: string,
   workforceName: string,
 ): Promise<LiveState> {
-  const [workforce, teams] = await Promise.all([
-    describeWorkforce(client, workforceName),
+  const [found, teams] = await Promise.all([
+    findWorkforce(client, workforceName),
     listWorkteams(client),
   ]);
+  const workforce = found.workforce;
   const live: LiveState = {
     region,
     workforce,
@@ -41,25 +42,39 @@ export async function readLive(
     ),
     jobs: {},
   };
-  if (!workforce) {
-    const other = await client.send(new ListWorkforcesCommand({ MaxResults: 1 })).catch((e) => {
-      throw awsError(e, "ListWorkforces");
-    });
-    live.otherWorkforce = other.Workforces?.[0]?.WorkforceName;
-  }
+  if (!workforce) live.otherWorkforce = found.others[0];
   return live;
 }
 
+/** The named workforce, or null when it does not exist. */
 export async function describeWorkforce(
   client: SageMakerClient,
   name: string,
 ): Promise<WorkforceLive | null> {
+  return (await findWorkforce(client, name)).workforce;
+}
+
+/**
+ * DescribeWorkforce; when it answers ValidationException (the service's way of saying "no such
+ * workforce", among others), ListWorkforces tells which it is, whatever the message's wording:
+ * one extra call, only then. `others` are the region's workforces when the named one is missing.
+ */
+async function findWorkforce(
+  client: SageMakerClient,
+  name: string,
+): Promise<{ workforce: WorkforceLive | null; others: string[] }> {
   try {
     const { Workforce } = await client.send(new DescribeWorkforceCommand({ WorkforceName: name }));
-    return Workforce ? workforceFromWire(Workforce) : null;
+    return { workforce: Workforce ? workforceFromWire(Workforce) : null, others: [] };
   } catch (e) {
-    if (isNotFound(e, "No workforce")) return null;
-    throw awsError(e, "DescribeWorkforce");
+    if (!isValidationError(e)) throw awsError(e, "DescribeWorkforce");
+    const listed = await client.send(new ListWorkforcesCommand({})).catch((err) => {
+      throw awsError(err, "ListWorkforces");
+    });
+    const names = (listed.Workforces ?? []).map((w) => w.WorkforceName!);
+    // It exists: the ValidationException meant something else, and is the answer.
+    if (names.includes(name)) throw awsError(e, "DescribeWorkforce");
+    return { workforce: null, others: names };
   }
 }
 

@@ -5,6 +5,13 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import {
+  ENDPOINT_ALLOWED,
+  endpointProblem,
+  REGION_ALLOWED,
+  REGION_PATTERN,
+} from "../aws/settings.ts";
+import { parseDuration, WAIT_ALLOWED, WAIT_RANGE } from "../spec/duration.ts";
 import { DeclinedError, ExitCode, ReportedError, UserError } from "./errors.ts";
 import { colorsFor } from "./style.ts";
 
@@ -37,11 +44,13 @@ function program(): Command {
       .option(
         "--region <REGION>",
         "AWS region (else the spec's region, then the SDK's usual sources)",
+        region,
       )
       .option("--profile <PROFILE>", "AWS profile from the shared config files")
       .option(
         "--endpoint-url <URL>",
         "SageMaker endpoint, such as a wfplan emulator (also AWS_ENDPOINT_URL_SAGEMAKER)",
+        endpointUrl,
       );
   const intent = (cmd: Command) =>
     cmd
@@ -87,6 +96,7 @@ function program(): Command {
         .option(
           "--timeout <DURATION>",
           "how long to wait for the workforce to become Active (default: policy.waitTimeout, else 15m)",
+          waitTimeout,
         )
         .addOption(
           new Option("--format <FORMAT>", "output format")
@@ -137,7 +147,12 @@ function program(): Command {
       "serve the SageMaker workforce API on 127.0.0.1, for demos, tests and any AWS client",
     )
     .option("--port <N>", "port to listen on (0 = any free port)", integer, 4599)
-    .option("--region <REGION>", "region of requests whose signature names none", "us-east-1")
+    .option(
+      "--region <REGION>",
+      "region of requests whose signature names none",
+      region,
+      "us-east-1",
+    )
     .option("--state <FILE>", "load state from FILE if it exists, and save every change to it")
     .option("--seed <FILE>", "start from this state file without writing to it")
     .option("--create-delay-ms <MS>", "how long a new workforce stays Initializing", integer, 2000)
@@ -179,6 +194,26 @@ function program(): Command {
     });
 
   return cli;
+}
+
+// Flag values are checked as they are parsed, before anything is read or called.
+
+function region(value: string): string {
+  if (!REGION_PATTERN.test(value)) throw new InvalidArgumentError(`expected ${REGION_ALLOWED}`);
+  return value;
+}
+
+function endpointUrl(value: string): string {
+  if (endpointProblem(value)) throw new InvalidArgumentError(`expected ${ENDPOINT_ALLOWED}`);
+  return value;
+}
+
+function waitTimeout(value: string): string {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < WAIT_RANGE.min || ms > WAIT_RANGE.max) {
+    throw new InvalidArgumentError(`expected ${WAIT_ALLOWED}`);
+  }
+  return value;
 }
 
 function integer(value: string): number {

@@ -29,6 +29,8 @@ export interface OperationContext {
   takeUpdateFailure(): string | undefined;
   /** A fault: an update that removes the VPC leaves its endpoint behind (a service that misbehaves). */
   vpcEndpointLeftOnDetach?: boolean;
+  /** A fault: other words for "no such workforce" (the service's wording is not a contract). */
+  workforceNotFoundMessage?: string;
 }
 
 type Input = Record<string, unknown>;
@@ -347,7 +349,8 @@ export const MUTATING = new Set([
 
 function findWorkforce(ctx: OperationContext, name: string): StoredWorkforce {
   const wf = ctx.state.workforces.find((w) => w.region === ctx.region && w.WorkforceName === name);
-  if (!wf) throw validation(`No workforce found with name ${name}.`);
+  if (!wf)
+    throw validation(ctx.workforceNotFoundMessage ?? `No workforce found with name ${name}.`);
   return wf;
 }
 
@@ -372,7 +375,7 @@ function requireTaggable(ctx: OperationContext, arn: string): void {
     );
   }
   if (!ctx.state.workteams.some((t) => t.WorkteamArn === arn))
-    throw new ApiError("ResourceNotFound", `Resource ${arn} not found.`);
+    throw validation(`Resource ${arn} does not exist.`);
 }
 
 const isReserved = (key: string) => key.toLowerCase().startsWith("aws:");

@@ -53,7 +53,7 @@ export const RULES = {
     source: `CreateWorkforce API reference, CognitoConfig: "Do not use OidcConfig if you specify values for CognitoConfig." A workforce has one of the two.`,
   },
   oneWorkforcePerRegion: {
-    error: "ResourceLimitExceeded",
+    error: "ValidationException",
     operations: ["CreateWorkforce"],
     source: `Workforce object: "You can create one private work force in each AWS Region."`,
   },
@@ -120,6 +120,42 @@ export const RULES = {
 } satisfies Record<string, ServiceRule>;
 
 export type RuleName = keyof typeof RULES;
+
+/** Errors any operation may answer with (the service's common errors). */
+export const COMMON_ERRORS = new Set([
+  "ValidationException",
+  "ThrottlingException",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "AccessDeniedException",
+  "MissingAuthenticationTokenException",
+  "IncompleteSignatureException",
+  "SerializationException",
+  "UnknownOperationException",
+]);
+
+/**
+ * Where the emulator answers with an error the service model does not list for the operation:
+ * each one the reference (or the stricter reading) calls for. README's emulator section lists
+ * these; a test holds this list to the rules.
+ */
+export const DEVIATIONS: { operation: string; error: string; why: string }[] = [
+  {
+    operation: "DeleteWorkforce",
+    error: "ResourceInUse",
+    why: "the DeleteWorkforce reference names it for a workforce with work teams",
+  },
+  {
+    operation: "CreateWorkteam",
+    error: "ConflictException",
+    why: "the stricter reading: no new work team while the workforce is Updating",
+  },
+  {
+    operation: "DeleteWorkteam",
+    error: "ResourceInUse",
+    why: "the stricter reading: no deleting a work team with work pending for humans",
+  },
+];
 
 /** The service's answer to a request that breaks `rule`. */
 export function refuse(rule: RuleName, message: string): ApiError {

@@ -24,6 +24,8 @@ export interface Faults {
   failUpdates?: { reason: string; count: number };
   /** An update that removes the VPC leaves its endpoint reported, as a misbehaving service might. */
   vpcEndpointLeftOnDetach?: boolean;
+  /** Words a missing workforce's ValidationException differently (wfplan must not rely on them). */
+  workforceNotFoundMessage?: string;
 }
 
 export interface EmulatorOptions {
@@ -94,6 +96,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     createDelayMs: opts.createDelayMs ?? 2000,
     updateDelayMs: opts.updateDelayMs ?? 3000,
     vpcEndpointLeftOnDetach: faults.vpcEndpointLeftOnDetach === true,
+    workforceNotFoundMessage: faults.workforceNotFoundMessage,
     takeUpdateFailure() {
       const f = faults.failUpdates;
       if (!f || f.count <= 0) return undefined;
@@ -122,6 +125,32 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     };
     const fail = (e: ApiError) => reply(e.status, { __type: e.type, message: e.message }, e.type);
 
+    // As the service: an unsigned request is refused before anything else, then a body that is
+    // not AWS JSON 1.1.
+    const auth = String(req.headers.authorization ?? "");
+    if (!auth) {
+      return fail(
+        new ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403),
+      );
+    }
+    if (
+      !/^AWS4-HMAC-SHA256 Credential=[^,]+, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]+$/.test(auth)
+    ) {
+      return fail(
+        new ApiError(
+          "IncompleteSignatureException",
+          "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
+          403,
+        ),
+      );
+    }
+    if (
+      String(req.headers["content-type"] ?? "")
+        .split(";")[0]!
+        .trim() !== JSON_11
+    ) {
+      return fail(new ApiError("SerializationException", `Content-Type must be ${JSON_11}.`));
+    }
     if (req.method !== "POST" || !operations[operation]) {
       return fail(
         new ApiError(

@@ -11,7 +11,7 @@ import {
   network,
   parseCidr,
 } from "../core/cidr.ts";
-import { formatDuration, parseDuration } from "./duration.ts";
+import { formatDuration, parseDuration, WAIT_RANGE } from "./duration.ts";
 
 export interface Check {
   severity: "error" | "warning";
@@ -26,9 +26,6 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-const MIN_WAIT_MS = 1000;
-const MAX_WAIT_MS = 24 * 3600 * 1000;
-
 export function specChecks(raw: unknown): Check[] {
   if (!isObj(raw)) return [];
   const out: Check[] = [];
@@ -39,12 +36,12 @@ export function specChecks(raw: unknown): Check[] {
   if (wf && kind === "cognito") cognitoMemberChecks(raw.workteams, wf.cognitoConfig, out);
   const wait = isObj(raw.policy) ? raw.policy.waitTimeout : undefined;
   const ms = typeof wait === "string" ? parseDuration(wait) : undefined;
-  if (ms !== undefined && (ms < MIN_WAIT_MS || ms > MAX_WAIT_MS)) {
+  if (ms !== undefined && (ms < WAIT_RANGE.min || ms > WAIT_RANGE.max)) {
     out.push({
       severity: "error",
       path: ["policy", "waitTimeout"],
       message: `${wait} is out of range`,
-      hint: `allowed: ${formatDuration(MIN_WAIT_MS)} to ${formatDuration(MAX_WAIT_MS)}`,
+      hint: `allowed: ${formatDuration(WAIT_RANGE.min)} to ${formatDuration(WAIT_RANGE.max)}`,
     });
   }
   return out;

@@ -1,5 +1,9 @@
 /** Durations written as in Go and Terraform: 90s, 15m, 1h30m. */
 
+/** How long apply may wait for the workforce (policy.waitTimeout, --timeout). */
+export const WAIT_RANGE = { min: 1000, max: 24 * 3600 * 1000 };
+export const WAIT_ALLOWED = "a duration from 1s to 24h, such as 90s, 15m or 1h30m";
+
 export const DURATION_PATTERN = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /** Milliseconds of a duration such as "1h30m"; undefined when the text is not one. */

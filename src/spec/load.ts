@@ -2,26 +2,33 @@
  * Reading workforce.yaml: bytes → YAML with source positions → the spec format → checks across
  * fields → warnings. Every problem becomes a located Diagnostic; `loadSpecText` never throws.
  */
-import { readFileSync } from "node:fs";
 import leven from "leven";
 import {
   type Document,
   isMap,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   type Node,
   type Pair,
   parseAllDocuments,
+  visit,
 } from "yaml";
 import type * as z from "zod";
+import { readBounded, tooLarge } from "../io/read.ts";
 import { specChecks } from "./checks.ts";
 import { byPosition, type Diagnostic, formatPath, hasErrors } from "./diagnostics.ts";
 import { descriptionAt, keysAt, type Spec, specSchema } from "./schema.ts";
 import { secretFileWarning } from "./secrets.ts";
 
-/** A spec is a small file; anything bigger is a mistake or an attack. */
-export const MAX_SPEC_BYTES = 1024 * 1024;
+/**
+ * A spec is a small file (25 workteams fit in a few dozen KiB); anything bigger is a mistake or an
+ * attack. The limit keeps the memory of parsing the largest file wfplan accepts well under 150 MiB.
+ */
+export const MAX_SPEC_BYTES = 256 * 1024;
+/** Problems reported for one file: past this, the rest are counted, not listed. */
+const MAX_DIAGNOSTICS = 100;
 /** Aliases a spec may expand; enough for sharing a block, far too few for a "billion laughs". */
 const MAX_ALIAS_COUNT = 100;
 
@@ -40,27 +47,26 @@ export interface LoadResult {
 }
 
 export function loadSpecFile(file: string): LoadResult {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const message =
-      code === "ENOENT"
-        ? "file not found"
-        : code === "EISDIR"
-          ? "is a directory, not a spec file"
-          : `cannot read the file (${code ?? String(e)})`;
-    const hint =
-      code === "ENOENT"
-        ? "pass the spec with -f FILE, or run wfplan import --name NAME to write one"
-        : undefined;
-    return { file, text: "", diagnostics: [fileDiagnostic(file, message, hint)] };
+  const read = readBounded(file, MAX_SPEC_BYTES);
+  if ("problem" in read) {
+    const missing = read.problem === "file not found";
+    const hint = missing
+      ? "pass the spec with -f FILE, or run wfplan import --name NAME to write one"
+      : read.hint;
+    return { file, text: "", diagnostics: [fileDiagnostic(file, read.problem, hint)] };
   }
+  const bytes = read.bytes;
   const result = loadSpecText(bytes, file);
   const secret = result.spec?.workforce.oidcConfig?.clientSecret;
   const warning = secret ? secretFileWarning(secret, file) : undefined;
-  if (warning) result.diagnostics.push(fileDiagnostic(file, warning, undefined, "warning"));
+  if (warning) {
+    const at = result.locate?.("workforce.oidcConfig.clientSecret") ?? { line: 0, column: 0 };
+    result.diagnostics.push({
+      ...fileDiagnostic(file, warning, undefined, "warning"),
+      ...at,
+      path: "workforce.oidcConfig.clientSecret",
+    });
+  }
   return result;
 }
 
@@ -77,10 +83,38 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Nesting is checked on the tokens before anything is built from them: a few kilobytes of
+  // "[[[[" or "? ? ? ?" would otherwise cost the parser gigabytes.
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf("\n"); i !== -1 && i < deep; i = text.indexOf("\n", i + 1)) {
+      lineCounter.addNewLine(i + 1);
+    }
+    const d: Diagnostic = {
+      severity: "error",
+      file,
+      ...at(deep),
+      path: "",
+      message: `the YAML nests more than ${MAX_NESTING} levels deep here; a spec nests a few`,
+      hint: "write the value out plainly",
+    };
+    return { file, text, diagnostics: [d] };
+  }
+  // Duplicate keys are found below, in one pass: the parser's own check is quadratic.
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const result: LoadResult = { file, text, diagnostics: [] };
-  const error = (offset: number, message: string, hint?: string, path = "") =>
-    result.diagnostics.push({ severity: "error", file, ...at(offset), path, message, hint });
+  let unlisted = 0;
+  const room = () => {
+    const full = result.diagnostics.length >= MAX_DIAGNOSTICS;
+    if (full) unlisted += 1;
+    return !full;
+  };
+  const error = (offset: number, message: string, hint?: string, path = "") => {
+    if (room()) {
+      result.diagnostics.push({ severity: "error", file, ...at(offset), path, message, hint });
+    }
+  };
 
   if (!Array.isArray(docs) || docs.length === 0) {
     error(0, "the file is empty", "a spec is a YAML mapping with version: 1 and a workforce");
@@ -96,10 +130,37 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     return result;
   }
   const doc = docs[0]!;
+  /** The diagnostics in file order, and how many more there were. */
+  const listed = () => {
+    result.diagnostics.sort(byPosition);
+    if (unlisted > 0) {
+      result.diagnostics.push(
+        fileDiagnostic(
+          file,
+          `${unlisted} more problem${unlisted > 1 ? "s" : ""} not listed (the first ${MAX_DIAGNOSTICS} are)`,
+          "fix these, then validate again",
+        ),
+      );
+    }
+    return result;
+  };
   for (const e of [...doc.errors, ...doc.warnings]) {
     error(e.pos[0], yamlMessage(e.code, e.message), yamlHint(e.code));
   }
-  if (hasErrors(result.diagnostics)) return result;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items as Pair<unknown, unknown>[]) {
+        const key = keyText(pair.key);
+        if (!seen.has(key)) seen.add(key);
+        else {
+          const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
+          error(offset, yamlMessage("DUPLICATE_KEY", ""), yamlHint("DUPLICATE_KEY"));
+        }
+      }
+    },
+  });
+  if (hasErrors(result.diagnostics)) return listed();
 
   let raw: unknown;
   try {
@@ -125,12 +186,35 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     return result;
   }
 
+  // YAML 1.1's merge key is not part of YAML 1.2, which wfplan reads: say so once per use, rather
+  // than report "<<" as an unknown key and the merged keys as missing.
+  const merges: number[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "<<") merges.push(pair.key.range?.[0] ?? 0);
+    },
+  });
+  for (const offset of merges) {
+    error(
+      offset,
+      "YAML merge keys (<<) are not supported",
+      "write the keys out in each place; an anchor (&name) and alias (*name) can still share a whole value",
+    );
+  }
+  if (merges.length > 0) return result;
+
   const locate = (path: readonly PropertyKey[], key = false) => at(offsetOf(doc, path, key));
   result.locate = (path) => locate(specPath(raw, path));
+  /** A value as the file writes it (for hints that quote it). */
+  const written = (path: readonly PropertyKey[]) => {
+    const node = nodeAt(doc, path);
+    return node?.range ? text.slice(node.range[0], node.range[1]) : undefined;
+  };
   const parsed = specSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      for (const d of fromIssue(issue)) {
+      for (const d of fromIssue(issue, written)) {
+        if (!room()) continue;
         result.diagnostics.push({
           severity: "error",
           file,
@@ -143,6 +227,7 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     }
   }
   for (const c of specChecks(raw)) {
+    if (!room()) continue;
     result.diagnostics.push({
       severity: c.severity,
       file,
@@ -152,9 +237,37 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
       hint: c.hint,
     });
   }
-  result.diagnostics.sort(byPosition);
+  listed();
   if (parsed.success && !hasErrors(result.diagnostics)) result.spec = parsed.data;
   return result;
+}
+
+/** Collections one inside another: a spec needs six or so. */
+const MAX_NESTING = 32;
+/** The lexer's markers, which stand for no text of the file. */
+const MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
+
+/**
+ * The offset where the YAML nests deeper than MAX_NESTING — flow collections in flow collections,
+ * or block indicators (`- - -`, `? ? ?`) on one line — or undefined. One pass over the lexer's
+ * tokens, which costs little memory whatever the input.
+ */
+function tooDeep(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let onLine = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (MARKERS.has(token)) continue;
+    if (token === "\n" || token === "\r\n") onLine = 0;
+    else if (token === "[" || token === "{") {
+      if (++flow > MAX_NESTING) return offset;
+    } else if (token === "]" || token === "}") flow -= 1;
+    else if (token === "-" || token === "?") {
+      if (++onLine > MAX_NESTING) return offset;
+    }
+    offset += token.length;
+  }
+  return undefined;
 }
 
 function fileDiagnostic(
@@ -166,8 +279,7 @@ function fileDiagnostic(
   return { severity, file, line: 0, column: 0, path: "", message, hint };
 }
 
-const tooBig = (size: number) =>
-  `the file is ${size} bytes; a spec is at most ${MAX_SPEC_BYTES} bytes`;
+const tooBig = (size: number) => tooLarge(size, MAX_SPEC_BYTES);
 
 function decode(bytes: Uint8Array, file: string): { text: string } | { error: Diagnostic } {
   if (bytes.length > MAX_SPEC_BYTES) return { error: fileDiagnostic(file, tooBig(bytes.length)) };
@@ -274,6 +386,22 @@ function specPath(raw: unknown, path: string): PropertyKey[] {
   return segs;
 }
 
+/** The YAML node at a spec path, if there is one. */
+function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | undefined {
+  let node: Node | null | undefined = doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = (node.items as Pair<unknown, unknown>[]).find(
+        (p) => keyText(p.key) === String(seg),
+      );
+      node = pair?.value as Node | undefined;
+    } else if (isSeq(node) && typeof seg === "number") {
+      node = node.items[seg] as Node | undefined;
+    } else return undefined;
+  }
+  return node ?? undefined;
+}
+
 function offsetOf(doc: Document, path: readonly PropertyKey[], key: boolean): number {
   let node: Node | null | undefined = doc.contents;
   let offset = node?.range?.[0] ?? 0;
@@ -316,7 +444,10 @@ interface Located {
 }
 
 /** A zod issue in words: what is wrong (quoting the value, unless it is the secret) and what is allowed. */
-function fromIssue(issue: z.core.$ZodIssue): Located[] {
+function fromIssue(
+  issue: z.core.$ZodIssue,
+  written: (path: readonly PropertyKey[]) => string | undefined,
+): Located[] {
   const path = issue.path as PropertyKey[];
   const hint = descriptionAt(path);
   const input = "input" in issue ? issue.input : undefined;
@@ -348,7 +479,7 @@ function fromIssue(issue: z.core.$ZodIssue): Located[] {
         {
           path,
           message: `expected ${article(issue.expected)}, got ${describe(input)}`,
-          hint: typeHint(issue.expected, input) ?? hint,
+          hint: typeHint(issue.expected, input, written(path)) ?? hint,
         },
       ];
     case "invalid_value":
@@ -374,11 +505,14 @@ function fromIssue(issue: z.core.$ZodIssue): Located[] {
     }
     case "invalid_key":
       return issue.issues.flatMap((inner) =>
-        fromIssue({
-          ...inner,
-          path: [...path, ...(inner.path ?? [])],
-          input,
-        } as z.core.$ZodIssue).map((l) => ({
+        fromIssue(
+          {
+            ...inner,
+            path: [...path, ...(inner.path ?? [])],
+            input,
+          } as z.core.$ZodIssue,
+          written,
+        ).map((l) => ({
           ...l,
           key: true,
           message: `key ${show(input)}: ${l.message}`,
@@ -386,7 +520,10 @@ function fromIssue(issue: z.core.$ZodIssue): Located[] {
       );
     case "invalid_element":
       return issue.issues.flatMap((inner) =>
-        fromIssue({ ...inner, path: [...path, ...(inner.path ?? [])] } as z.core.$ZodIssue),
+        fromIssue(
+          { ...inner, path: [...path, ...(inner.path ?? [])] } as z.core.$ZodIssue,
+          written,
+        ),
       );
     default:
       return [{ path, message: issue.message, hint }];
@@ -403,9 +540,11 @@ function suggest(key: string, known: string[]): string {
   return close ? `did you mean ${JSON.stringify(close.k)}? (${allowed})` : allowed;
 }
 
-function typeHint(expected: string, input: unknown): string | undefined {
+function typeHint(expected: string, input: unknown, written?: string): string | undefined {
   if (expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
-    return `quote the value ("${String(input)}") to make it a string`;
+    // As the file writes it: 0x1F is "0x1F", not the number it reads as.
+    const text = written?.trim() || String(input);
+    return `quote the value (${JSON.stringify(text)}) to make it a string`;
   }
   if (expected === "boolean") return "write true or false (in YAML 1.2, yes and no are strings)";
   if (expected === "array" && input !== null && typeof input !== "object") {

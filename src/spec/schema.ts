@@ -7,6 +7,7 @@
  * Each field's `description` doubles as the "allowed" hint of a validation error.
  */
 import * as z from "zod";
+import { REGION_ALLOWED, REGION_PATTERN } from "../aws/settings.ts";
 import { CIDR_PATTERN } from "../core/cidr.ts";
 import { DURATION_PATTERN } from "./duration.ts";
 import { SECRET_REF_PATTERN } from "./secret-ref.ts";
@@ -287,10 +288,7 @@ const policy = z
 export const specSchema = z
   .strictObject({
     version: z.literal(1).meta({ description: "The spec format version: 1" }),
-    region: apiString({
-      pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/,
-      allowed: "an AWS region such as us-east-1",
-    }).optional(),
+    region: apiString({ pattern: REGION_PATTERN, allowed: REGION_ALLOWED }).optional(),
     workforce,
     workteams: z.array(workteam).max(25).optional().meta({
       description:

@@ -2,10 +2,14 @@
  * Secret references: the spec holds `${env:NAME}` or `${file:PATH}`, never the secret. The value is
  * resolved only when a request must carry it, and no message here ever includes it.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../cli/errors.ts";
+import { readBounded } from "../io/read.ts";
 import { formatSecretRef, parseSecretRef } from "./secret-ref.ts";
+
+/** A secret is at most 1024 characters: a file much bigger than that is not a secret file. */
+const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 /** The API's ClientSecret shape: 1-1024 printable ASCII characters. */
 const CLIENT_SECRET = /^[ -~]{1,1024}$/;
@@ -32,12 +36,11 @@ export function resolveSecret(reference: string, source: SecretSource): string {
     value = v;
   } else {
     const file = resolve(dirname(source.specFile), ref.path);
-    try {
-      value = readFileSync(file, "utf8").replace(/\r?\n$/, "");
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? "read error";
-      throw new UserError(`clientSecret ${shown}: cannot read ${file} (${code})`);
+    const read = readBounded(file, MAX_SECRET_FILE_BYTES);
+    if ("problem" in read) {
+      throw new UserError(`clientSecret ${shown}: ${file}: ${read.problem}`, { hint: read.hint });
     }
+    value = read.bytes.toString("utf8").replace(/\r?\n$/, "");
   }
   if (!CLIENT_SECRET.test(value)) {
     throw new UserError(

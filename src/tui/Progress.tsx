@@ -12,7 +12,7 @@ import { tone } from "./tone.ts";
 
 export interface StepState {
   step: Step;
-  status: "pending" | "running" | "done" | "failed";
+  status: "pending" | "running" | "done" | "failed" | "stopped";
   ms?: number;
   note?: string;
   error?: string;
@@ -54,7 +54,7 @@ export function Progress({ steps, waiting, startedAt, color, notice, outcome }: 
   const paint = tone(color);
   const finished = steps
     .map((s, i) => ({ ...s, index: i + 1 }))
-    .filter((s) => s.status === "done" || s.status === "failed");
+    .filter((s) => s.status === "done" || s.status === "failed" || s.status === "stopped");
   const running = steps.findIndex((s) => s.status === "running");
   const pending = steps
     .map((s, i) => ({ ...s, index: i + 1 }))
@@ -66,6 +66,8 @@ export function Progress({ steps, waiting, startedAt, color, notice, outcome }: 
           <Text key={s.index}>
             {s.status === "done" ? (
               <Text color={paint("green")}>✓</Text>
+            ) : s.status === "stopped" ? (
+              <Text color={paint("yellow")}>■</Text>
             ) : (
               <Text color={paint("red")}>✗</Text>
             )}{" "}
@@ -94,7 +96,8 @@ export function Progress({ steps, waiting, startedAt, color, notice, outcome }: 
       {notice ? <Text color={paint("yellow")}>{notice}</Text> : null}
       {!outcome ? (
         <Text dimColor>
-          applying · <Elapsed since={startedAt} /> · Ctrl-C stops after the current step
+          applying · <Elapsed since={startedAt} /> · Ctrl-C stops after the current step (a wait at
+          once)
         </Text>
       ) : (
         <Text bold color={paint(outcome.ok ? "green" : "red")}>

@@ -65,6 +65,8 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
         states[e.index - 1] = { step: e.step, status: "done", ms: e.ms, note: e.note };
       else if (e.type === "step-failed")
         states[e.index - 1] = { step: e.step, status: "failed", ms: e.ms, error: e.error };
+      else if (e.type === "step-stopped")
+        states[e.index - 1] = { step: e.step, status: "stopped", ms: e.ms };
       else if (e.type === "waiting") waiting = { status: e.status, elapsedMs: e.elapsedMs };
       app.rerender(view());
     },

@@ -43,6 +43,6 @@ describe("bad input", () => {
     const file = tempFile("huge.yaml", `version: 1\n# ${"x".repeat(3 * 1024 * 1024)}\n`);
     const r = await wfplanAsync(["validate", "-f", file]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("a spec is at most 1048576 bytes");
+    expect(r.stdout).toContain("the file is 3.0 MiB; at most 256 KiB is allowed");
   });
 });

@@ -28,6 +28,10 @@ import type { Emulator } from "../../src/emulator/server.ts";
 import type { EmulatorState } from "../../src/emulator/state.ts";
 import { emulator, OIDC, sdk, sleep } from "../helpers/emulator.ts";
 
+/** An Authorization header of the form the service expects (the emulator does not check the signature). */
+const SIGNED =
+  "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
+
 const oidcTeam = (name: string, groups = [name]) =>
   new CreateWorkteamCommand({
     WorkteamName: name,
@@ -99,6 +103,7 @@ describe("workforces", () => {
         headers: {
           "x-amz-target": `SageMaker.${op}`,
           "content-type": "application/x-amz-json-1.1",
+          authorization: SIGNED,
         },
         body: JSON.stringify({ WorkforceName: "labelers" }),
       });
@@ -122,7 +127,7 @@ describe("workforces", () => {
     const again = await failure(
       sdk(emu).send(new CreateWorkforceCommand({ WorkforceName: "other", OidcConfig: OIDC })),
     );
-    expect(again.name).toBe("ResourceLimitExceeded");
+    expect(again.name).toBe("ValidationException");
     const west = sdk(emu, "eu-west-1");
     const { WorkforceArn } = await west.send(
       new CreateWorkforceCommand({ WorkforceName: "other", OidcConfig: OIDC }),
@@ -460,7 +465,7 @@ describe("tags", () => {
         }),
       ),
     );
-    expect(missing.name).toBe("ResourceNotFound");
+    expect(missing.name).toBe("ValidationException");
   });
 });
 
@@ -560,12 +565,40 @@ describe("state", () => {
     const emu = await emulator();
     const res = await fetch(emu.url, {
       method: "POST",
-      headers: { "x-amz-target": "SageMaker.DescribeDomain" },
+      headers: {
+        "x-amz-target": "SageMaker.DescribeDomain",
+        "content-type": "application/x-amz-json-1.1",
+        authorization: SIGNED,
+      },
       body: "{}",
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ __type: "UnknownOperationException" });
   });
+
+  it.each([
+    ["no Authorization header", {}, 403, "MissingAuthenticationTokenException"],
+    ["a malformed signature", { authorization: "Bearer x" }, 403, "IncompleteSignatureException"],
+    [
+      "a body that is not AWS JSON 1.1",
+      { authorization: SIGNED, "content-type": "application/json" },
+      400,
+      "SerializationException",
+    ],
+  ])(
+    "refuses a request with %s, as the service does, and changes nothing",
+    async (_n, headers, status, type) => {
+      const emu = await emulator();
+      const res = await fetch(emu.url, {
+        method: "POST",
+        headers: { "x-amz-target": "SageMaker.CreateWorkforce", ...headers },
+        body: JSON.stringify({ WorkforceName: "labelers", OidcConfig: OIDC }),
+      });
+      expect(res.status).toBe(status);
+      expect(await res.json()).toMatchObject({ __type: type });
+      expect(emu.state().workforces).toEqual([]);
+    },
+  );
 });
 
 const hasAwsCli = spawnSync("aws", ["--version"]).status === 0;

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/emulator/errors.ts";
-import { RULES, type RuleName } from "../../src/emulator/rules.ts";
+import { COMMON_ERRORS, DEVIATIONS, RULES, type RuleName } from "../../src/emulator/rules.ts";
+import model from "../../src/emulator/sagemaker-model.json" with { type: "json" };
 import type { Emulator } from "../../src/emulator/server.ts";
 import { emulator, OIDC, seedRich, VPC } from "../helpers/emulator.ts";
 
@@ -239,5 +240,21 @@ describe("the service's rules, each broken once", () => {
         CognitoConfig: cognito,
       }),
     ).toThrow(expect.objectContaining({ type: "ValidationException" }));
+  });
+});
+
+describe("the errors the emulator answers with", () => {
+  it("are the model's for each operation, the common ones, or a listed deviation", () => {
+    const found: { operation: string; error: string }[] = [];
+    for (const rule of Object.values(RULES)) {
+      for (const operation of rule.operations) {
+        const listed = (model.operations as Record<string, { errors: string[] }>)[
+          operation
+        ]!.errors.includes(rule.error);
+        if (!listed && !COMMON_ERRORS.has(rule.error)) found.push({ operation, error: rule.error });
+      }
+    }
+    const key = (d: { operation: string; error: string }) => `${d.operation} ${d.error}`;
+    expect(found.map(key).sort()).toEqual(DEVIATIONS.map(key).sort());
   });
 });

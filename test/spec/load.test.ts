@@ -631,9 +631,26 @@ describe("the file itself", () => {
     expect(text(Buffer.from(`\ufeff${yaml(spec())}`))).toEqual([]);
   });
 
+  it("lists the first 100 problems and counts the rest", () => {
+    const keys = Array.from({ length: 150 }, (_, i) => `  k${i}: 1`).join("\n");
+    const ds = text(`version: 1\nworkforce:\n  name: a\n  oidcConfig: {}\n${keys}\n`);
+    expect(ds).toHaveLength(101);
+    expect(ds.at(-1)!.message).toMatch(/^\d+ more problems not listed \(the first 100 are\)$/);
+  });
+
+  it("refuses YAML nested deeper than a spec needs, before parsing it", () => {
+    const [d] = text(`version: 1\nworkforce: ${"[".repeat(40)}${"]".repeat(40)}\n`);
+    expect(d).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/nests more than 32 levels/),
+    });
+  });
+
   it("refuses a huge file without parsing it", () => {
     const huge = `version: 1\n# ${"x".repeat(2 * 1024 * 1024)}\n`;
-    expect(text(Buffer.from(huge))[0]!.message).toMatch(/at most 1048576 bytes/);
+    expect(text(Buffer.from(huge))[0]!.message).toMatch(
+      /the file is 2\.0 MiB; at most 256 KiB is allowed/,
+    );
   });
 });
 

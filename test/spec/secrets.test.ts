@@ -1,9 +1,11 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadSpecFile } from "../../src/spec/load.ts";
 import { parseSecretRef } from "../../src/spec/secret-ref.ts";
 import { resolveSecret, secretFileWarning } from "../../src/spec/secrets.ts";
+import { oidcConfig, spec, yaml } from "../builders.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "wfplan-secrets-"));
 const specFile = join(dir, "workforce.yaml");
@@ -37,7 +39,7 @@ describe("secret references", () => {
 
   it("says which file cannot be read", () => {
     expect(() => resolveSecret("${file:missing.txt}", { env: {}, specFile })).toThrow(
-      /cannot read .*missing.txt \(ENOENT\)/,
+      /clientSecret \$\{file:missing.txt\}: .*missing.txt: file not found/,
     );
   });
 
@@ -63,5 +65,25 @@ describe("secret references", () => {
     chmodSync(join(dir, "open.txt"), 0o600);
     expect(secretFileWarning("${file:open.txt}", specFile)).toBeUndefined();
     expect(secretFileWarning("${env:X}", specFile)).toBeUndefined();
+  });
+
+  it("locates that warning at the clientSecret line of the spec", () => {
+    writeFileSync(join(dir, "open.txt"), "x");
+    chmodSync(join(dir, "open.txt"), 0o644);
+    const file = join(dir, "located.yaml");
+    writeFileSync(
+      file,
+      yaml(spec({ workforce: { oidcConfig: oidcConfig({ clientSecret: "${file:open.txt}" }) } })),
+    );
+    const warning = loadSpecFile(file).diagnostics.find((d) => d.severity === "warning");
+    const line = readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes("clientSecret:"));
+    expect(warning).toMatchObject({
+      line: line + 1,
+      path: "workforce.oidcConfig.clientSecret",
+      message: expect.stringMatching(/readable by group or others/),
+    });
+    expect(warning!.column).toBeGreaterThan(0);
   });
 });

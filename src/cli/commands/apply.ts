@@ -1,11 +1,12 @@
 import { createInterface } from "node:readline/promises";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { BACKUP_DIR, closeBackups, type OpenBackups } from "../../apply/backup.ts";
 import { type ApplyEvent, executePlan } from "../../apply/execute.ts";
 import { planMismatch, readPlanFile } from "../../apply/planfile.ts";
 import { planSession } from "../../apply/session.ts";
-import { regionOf, sagemakerClient } from "../../aws/client.ts";
+import { connect } from "../../aws/client.ts";
 import { snapshotDifferences } from "../../core/fingerprint.ts";
-import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
+import type { LiveState, Plan, PlanOptions, Step } from "../../core/types.ts";
 import { appliedLine, hasChanges, stepLine } from "../../render/describe.ts";
 import { renderPlanText } from "../../render/text.ts";
 import { formatDuration, parseDuration } from "../../spec/duration.ts";
@@ -42,15 +43,14 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   let live: LiveState;
   let options: PlanOptions;
   let specFile: string;
-  let client: ReturnType<typeof sagemakerClient>;
+  let client: SageMakerClient;
   let region: string;
   /** Workteams earlier unfinished applies still have to restore. */
   let open: OpenBackups | undefined;
   if (opts.planFile) {
     const saved = readPlanFile(opts.planFile);
     ({ spec, options, specFile } = saved);
-    client = sagemakerClient({ ...opts, region: undefined }, saved.region);
-    region = await regionOf(client);
+    ({ client, region } = await connect({ ...opts, region: undefined }, saved.region));
     // Plan again from the saved spec and options: the live state must be the one the plan was
     // made from, and the plan must be the one they give (a plan file is not trusted blindly).
     const session = await planSession({
@@ -119,16 +119,20 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
 
   let interrupts = 0;
   let progress: ProgressView | undefined;
+  /** The step running now, so that an interrupt can say what it does to it. */
+  let running: Step | undefined;
   const onSignal = () => {
     interrupts += 1;
     if (interrupts === 1) {
       const notice =
-        "Interrupt received: finishing the current step, then stopping. Press Ctrl-C again to exit now.";
+        running?.kind === "wait-active"
+          ? "Interrupt received: the wait stops now. The workforce update goes on in AWS; run wfplan apply again to finish (it waits for it, then does the remaining steps)."
+          : `Interrupt received: finishing the current step${running ? ` (${stepLine(running)})` : ""}, then stopping. Press Ctrl-C again to exit now.`;
       if (progress) progress.notify(notice);
       else process.stderr.write(`\n${notice}\n`);
     } else {
       process.stderr.write(
-        "\nExiting now. Run wfplan apply again to finish; deleted workteams are in .wfplan/backups/.\n",
+        `\nExiting now. Run wfplan apply again to finish; deleted workteams are backed up in ${backupDir}.\n`,
       );
       process.exit(ExitCode.interrupted);
     }
@@ -141,6 +145,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   let lastBeat = 0;
   const onEvent = (e: ApplyEvent) => {
     events.push(e);
+    running = e.type === "step-start" ? e.step : e.type.startsWith("step-") ? undefined : running;
     if (progress) return progress.onEvent(e);
     if (!text) return;
     const at = (i: number, n: number) => c.dim(`[${i}/${n}]`);
@@ -156,6 +161,11 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
         break;
       case "step-failed":
         out.write(`${at(e.index, e.total)} ${c.red("✗")} failed after ${formatSeconds(e.ms)}\n`);
+        break;
+      case "step-stopped":
+        out.write(
+          `${at(e.index, e.total)} ${c.yellow("■")} stopped after ${formatSeconds(e.ms)}\n`,
+        );
         break;
       case "waiting":
         if (Date.now() - lastBeat >= HEARTBEAT_MS) {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { stringify } from "yaml";
 import { writePrivateFile } from "../../apply/files.ts";
-import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
+import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
 import { visibleTags } from "../../core/normalize.ts";
 import type { LiveState } from "../../core/types.ts";
@@ -68,8 +68,7 @@ export async function importCommand(opts: ImportOptions): Promise<void> {
       hint: "choose another --out, or pass --force to overwrite it",
     });
   }
-  const client = sagemakerClient(opts);
-  const region = await regionOf(client);
+  const { client, region } = await connect(opts);
   const live = await readLive(client, region, opts.name);
   await readTags(client, live.workteams);
   if (!live.workforce) {

@@ -2,7 +2,7 @@ import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { BACKUP_DIR, type OpenBackups } from "../../apply/backup.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
 import { planSession } from "../../apply/session.ts";
-import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
+import { type AwsOptions, connect } from "../../aws/client.ts";
 import type { LiveSnapshot } from "../../core/fingerprint.ts";
 import { planOptions } from "../../core/plan.ts";
 import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
@@ -50,8 +50,7 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
     throw new ReportedError();
   }
   const spec = loaded.spec;
-  const client = sagemakerClient(flags, spec.region);
-  const region = await regionOf(client);
+  const { client, region } = await connect(flags, spec.region);
   const options = planOptions(spec, flags);
   const locate = loaded.locate;
   const session = await planSession({

@@ -1,7 +1,7 @@
 import { closeBackups, readBackup } from "../../apply/backup.ts";
 import { executePlan } from "../../apply/execute.ts";
 import { backedUpTeam } from "../../apply/session.ts";
-import { type AwsOptions, regionOf, sagemakerClient } from "../../aws/client.ts";
+import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
 import { teamDifferences } from "../../core/effective.ts";
 import type { Plan, Step } from "../../core/types.ts";
@@ -15,8 +15,10 @@ export interface RestoreOptions extends AwsOptions {
 /** `wfplan restore BACKUP`: recreate the backup's workteams that are not live (the rare manual case). */
 export async function restoreCommand(opts: RestoreOptions): Promise<void> {
   const backup = readBackup(opts.backup);
-  const client = sagemakerClient({ ...opts, region: undefined }, opts.region ?? backup.region);
-  const region = await regionOf(client);
+  const { client, region } = await connect(
+    { ...opts, region: undefined },
+    opts.region ?? backup.region,
+  );
   const live = await readLive(client, region, backup.workforceName);
   if (!live.workforce)
     throw new UserError(

@@ -1,0 +1,276 @@
+/**
+ * Hard edges (issue 13): an endpoint that never answers, files that are not files, bad flag
+ * values, a not-found in other words, Ctrl-C during the wait, a missing profile, a bad URL. Each
+ * ends with a clear message, the contract's exit code, no stack trace, nothing changed, and in a
+ * time far below any hang (the bounds are generous, for a busy CI machine).
+ */
+import { execFileSync } from "node:child_process";
+import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { oidcConfig, spec, yaml } from "../builders.ts";
+import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
+import { emulator, mutations, seedRich } from "../helpers/emulator.ts";
+import { startWfplan } from "../helpers/process.ts";
+
+const SECRET = "edges-secret-P9";
+
+function project(value = spec(), extra: Record<string, string | Uint8Array> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "wfplan-edges-"));
+  writeFileSync(join(dir, "workforce.yaml"), yaml({ region: "us-east-1", ...value }));
+  for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+/** Runs wfplan and measures how long it took. */
+async function timed(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
+  const start = Date.now();
+  const r = await wfplanAsync(args, { WFPLAN_OIDC_CLIENT_SECRET: SECRET, ...env }, cwd);
+  return { ...r, ms: Date.now() - start };
+}
+
+/** No stack trace, no internal error, and (when timed) far below any hang. */
+const clean = (r: RunResult & { ms?: number }) => {
+  expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
+  expect(r.stdout + r.stderr).not.toMatch(/internal error/);
+  if (r.ms !== undefined) expect(r.ms).toBeLessThan(30_000);
+};
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+describe("1. an endpoint that accepts and never answers", () => {
+  it("plan ends with a message naming the endpoint, the call and the timeout", async () => {
+    const server = createServer(() => {});
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const r = await timed(
+      ["plan", "--endpoint-url", url],
+      { WFPLAN_REQUEST_TIMEOUT: "1s" },
+      project(),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `(DescribeWorkforce|ListWorkteams): no answer from ${url.replace(/\./g, "\\.")} in 6 attempts of 1s each`,
+      ),
+    );
+    expect(r.stderr).toContain("WFPLAN_REQUEST_TIMEOUT");
+    clean(r);
+  }, 40_000);
+
+  it("a poll that times out during the wait is one poll: apply waits on and finishes", async () => {
+    const emu = await emulator({ updateDelayMs: 200 });
+    seedRich(emu, []);
+    let polls = 0;
+    emu.onCall((call) => {
+      if (call.operation === "UpdateWorkforce") emu.setFaults({ latencyMs: 1500 });
+      else if (
+        call.operation === "DescribeWorkforce" &&
+        emu.calls.some((c) => c.operation === "UpdateWorkforce")
+      ) {
+        polls += 1;
+        if (polls === 6) emu.setFaults({}); // one whole poll (6 attempts) timed out
+      }
+    });
+    const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const r = await timed(
+      ["apply", "--auto-approve", "--endpoint-url", emu.url],
+      { WFPLAN_REQUEST_TIMEOUT: "1s" },
+      dir,
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/retrying: DescribeWorkforce: no answer from .* still waiting/);
+    expect(r.stdout).toContain("Verified");
+  }, 60_000);
+});
+
+describe("2. reads are bounded: only regular files, only up to a limit", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wfplan-edges-files-"));
+  const fifo = join(dir, "fifo");
+  execFileSync("mkfifo", [fifo]);
+  const sparse = join(dir, "sparse.yaml");
+  const fd = openSync(sparse, "w");
+  ftruncateSync(fd, 2 * 1024 * 1024 * 1024); // 2 GiB that take no disk
+  closeSync(fd);
+  const cases: [string, string, RegExp][] = [
+    ["/dev/zero", "/dev/zero", /is a character device, not a regular file/],
+    ["a FIFO", fifo, /is a named pipe \(FIFO\), not a regular file/],
+    ["a 2 GiB sparse file", sparse, /the file is 2048\.0 MiB; at most [\d.]+ [KM]iB is allowed/],
+  ];
+
+  it.each(cases)("%s as the spec: exit 1, located, at once", async (_n, file, message) => {
+    const r = await timed(["validate", "-f", file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(message);
+    expect(r.stdout).toContain(`${file}: error:`);
+    clean(r);
+  });
+
+  it.each(cases)(
+    "%s as a ${file:} secret: exit 1 when it must be read, nothing changed",
+    async (_n, file, message) => {
+      const emu = await emulator();
+      seedRich(emu, []);
+      const d = project(
+        spec({
+          workforce: {
+            oidcConfig: oidcConfig({
+              clientSecret: `\${file:${file}}`,
+              issuer: "https://new.example.com",
+            }),
+          },
+        }),
+      );
+      const mark = emu.calls.length;
+      const r = await timed(["apply", "--auto-approve", "--endpoint-url", emu.url], {}, d);
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(message);
+      clean(r);
+      expect(mutations(emu, mark)).toEqual([]);
+      expect(r.ms).toBeLessThan(10_000);
+    },
+  );
+
+  it.each(cases)("%s as a plan file: refused", async (_n, file, message) => {
+    const r = await timed(["apply", file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    clean(r);
+  });
+});
+
+describe("3. flag values are checked before the first API call", () => {
+  it.each([
+    [
+      ["apply", "--auto-approve", "--timeout", "abc"],
+      /'--timeout <DURATION>' argument 'abc' is invalid\. expected a duration from 1s to 24h/,
+    ],
+    [["apply", "--auto-approve", "--timeout", "0"], /argument '0' is invalid/],
+    [["apply", "--auto-approve", "--timeout", "0s"], /argument '0s' is invalid/],
+    [["apply", "--auto-approve", "--timeout", "-5s"], /argument '-5s' is invalid/],
+    [["apply", "--auto-approve", "--timeout", "25h"], /argument '25h' is invalid/],
+    [
+      ["plan", "--region", "US East"],
+      /'--region <REGION>' argument 'US East' is invalid\. expected an AWS region/,
+    ],
+  ])("wfplan %j: exit 1, the allowed forms, no call", async (args, message) => {
+    const emu = await emulator();
+    seedRich(emu, []);
+    const mark = emu.calls.length;
+    const r = await timed([...args, "--endpoint-url", emu.url], {}, project());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    clean(r);
+    expect(emu.calls.length).toBe(mark);
+  });
+
+  it("an unusable WFPLAN_REQUEST_TIMEOUT is refused before any call", async () => {
+    const emu = await emulator();
+    const r = await timed(
+      ["plan", "--endpoint-url", emu.url],
+      { WFPLAN_REQUEST_TIMEOUT: "forever" },
+      project(),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("WFPLAN_REQUEST_TIMEOUT=forever is not a duration from 1s to 5m");
+    expect(emu.calls).toEqual([]);
+  });
+});
+
+describe("4. a missing workforce, whatever the service's words", () => {
+  it("plans its creation when DescribeWorkforce words it differently, confirmed by ListWorkforces", async () => {
+    const emu = await emulator({
+      faults: { workforceNotFoundMessage: "Workforce labelers could not be located." },
+    });
+    const r = await timed(
+      ["plan", "--detailed-exitcode", "--endpoint-url", emu.url],
+      {},
+      project(),
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toContain('create workforce "labelers"');
+    expect(emu.calls.map((c) => c.operation)).toContain("ListWorkforces");
+  });
+});
+
+describe("5. Ctrl-C during the wait says what really happens", () => {
+  it("the wait stops now, the update goes on in AWS; the step is stopped, not failed; exit 130", async () => {
+    const emu = await emulator({ updateDelayMs: 5000 });
+    seedRich(emu, []);
+    const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const run = startWfplan(["apply", "--auto-approve", "--endpoint-url", emu.url], {}, dir);
+    await run.waitFor(/wait until the workforce is Active …/);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    const out = run.output();
+    expect(out).toContain(
+      "Interrupt received: the wait stops now. The workforce update goes on in AWS",
+    );
+    expect(out).toMatch(/\[2\/3\] ■ stopped after/);
+    expect(out).not.toMatch(/✗ failed/);
+    expect(out).not.toContain("finishing the current step");
+  });
+});
+
+describe("6. a profile that does not exist", () => {
+  it.each([
+    ["--profile", ["--profile", "nosuch"], {}, "profile nosuch does not exist in"],
+    [
+      "AWS_PROFILE",
+      [],
+      { AWS_PROFILE: "nosuch" },
+      "profile nosuch (from AWS_PROFILE) does not exist in",
+    ],
+  ])(
+    "(%s) is named, with where profiles are read from, and no SDK warning text",
+    async (_n, args, env, message) => {
+      const emu = await emulator();
+      const dir = project();
+      const config = join(dir, "config");
+      writeFileSync(config, "[profile other]\nregion = us-east-1\n");
+      const r = await timed(
+        ["plan", ...args, "--endpoint-url", emu.url],
+        {
+          ...env,
+          AWS_CONFIG_FILE: config,
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+        },
+        dir,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toContain(config);
+      expect(r.stderr).not.toMatch(/Multiple credential sources|@aws-sdk/);
+      clean(r);
+      expect(emu.calls).toEqual([]);
+    },
+  );
+});
+
+describe("7. an endpoint URL that is not one", () => {
+  it.each([
+    [
+      ["--endpoint-url", "notaurl"],
+      {},
+      /--endpoint-url <URL>' argument 'notaurl' is invalid\. expected an http\(s\) URL/,
+    ],
+    [["--endpoint-url", "ftp://example.com"], {}, /argument 'ftp:\/\/example.com' is invalid/],
+    [
+      [],
+      { AWS_ENDPOINT_URL_SAGEMAKER: "notaurl" },
+      /AWS_ENDPOINT_URL_SAGEMAKER=notaurl is not a URL/,
+    ],
+  ])("%j %j: exit 1, said plainly", async (args, env, message) => {
+    const r = await timed(["plan", ...args], env, project());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toContain("TypeError");
+    clean(r);
+  });
+});
