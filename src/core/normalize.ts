@@ -136,8 +136,12 @@ function pick(obj: Comparable, keys: string[]): Comparable {
  */
 export function fieldChanges(before: Comparable, after: Comparable, prefix: string): Change[] {
   const byPath = new Map<string, Change>();
-  for (const d of deepDiff(before, after) ?? []) {
-    const path = (d.path ?? []) as (string | number)[];
+  // deep-diff skips a key that is the empty string when only the right side has it (it tests the
+  // key for truth), and the API allows such a key in some maps: every key is diffed with a prefix.
+  for (const d of deepDiff(keyed(before), keyed(after)) ?? []) {
+    const path = ((d.path ?? []) as (string | number)[]).map((seg) =>
+      typeof seg === "string" ? seg.slice(KEY.length) : seg,
+    );
     // Stop at the first list: the whole list is the field.
     const inList = (i: number) =>
       Array.isArray(get(before, path.slice(0, i))) || Array.isArray(get(after, path.slice(0, i)));
@@ -167,9 +171,22 @@ export function fieldChanges(before: Comparable, after: Comparable, prefix: stri
   return [...byPath.values()];
 }
 
+const KEY = "k:";
+
+/** The value with every mapping key prefixed, so that no key is falsy to deep-diff. */
+function keyed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(keyed);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [KEY + k, keyed(v)]));
+  }
+  return value;
+}
+
 /** The leaf fields of a value (a list is one leaf), with their paths. */
 function leaves(value: unknown, path: string): [string, unknown][] {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return [[path, value]];
+  // An empty mapping is a value too: it appearing or going is a change.
+  if (Object.keys(value).length === 0) return [[path, value]];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
     leaves(v, `${path}.${k}`),
   );

@@ -20,6 +20,7 @@ interface Shape {
   pattern?: string;
   enum?: string[];
   sensitive?: boolean;
+  exception?: boolean;
 }
 
 const shapes = structuredClone(model.shapes) as unknown as Record<string, Shape>;
@@ -46,6 +47,9 @@ export function validateInput(operation: string, input: unknown): string[] {
   check(op.input, input, "", problems);
   return problems;
 }
+
+/** An error type the model declares as an exception shape (with a Message member). */
+export const isModeled = (type: string) => shapes[type]?.exception === true;
 
 export function validationMessage(problems: string[]): string {
   const n = problems.length;

@@ -284,16 +284,33 @@ export const operations: Record<string, Handler> = {
   ListLabelingJobsForWorkteam(input, ctx) {
     const team = ctx.state.workteams.find((t) => t.WorkteamArn === input.WorkteamArn);
     if (!team) throw new ApiError("ResourceNotFound", `Workteam ${input.WorkteamArn} not found.`);
-    let jobs = jobsOf(ctx, team);
-    if (input.JobReferenceCodeContains) {
-      jobs = jobs.filter((j) =>
-        j.JobReferenceCode.includes(input.JobReferenceCodeContains as string),
-      );
-    }
+    const after = input.CreationTimeAfter as number | undefined;
+    const before = input.CreationTimeBefore as number | undefined;
+    const contains = input.JobReferenceCodeContains as string | undefined;
+    const jobs = jobsOf(ctx, team).filter(
+      (j) =>
+        (after === undefined || j.CreationTime > after) &&
+        (before === undefined || j.CreationTime < before) &&
+        (contains === undefined || j.JobReferenceCode.includes(contains)),
+    );
     const sorted = sortBy(jobs, input, (j) => j.CreationTime);
     const page = paginate(sorted, input, 10);
+    // The summary shape of the model, whatever else a seeded job holds.
     return {
-      LabelingJobSummaryList: page.items.map(({ workteamName, region, ...job }) => job),
+      LabelingJobSummaryList: page.items.map((j) => ({
+        LabelingJobName: j.LabelingJobName,
+        JobReferenceCode: j.JobReferenceCode,
+        WorkRequesterAccountId: j.WorkRequesterAccountId,
+        CreationTime: j.CreationTime,
+        LabelCounters: {
+          HumanLabeled: j.LabelCounters.HumanLabeled,
+          PendingHuman: j.LabelCounters.PendingHuman,
+          Total: j.LabelCounters.Total,
+        },
+        ...(j.NumberOfHumanWorkersPerDataObject !== undefined
+          ? { NumberOfHumanWorkersPerDataObject: j.NumberOfHumanWorkersPerDataObject }
+          : {}),
+      })),
       NextToken: page.next,
     };
   },

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "./errors.ts";
-import { validateInput, validationMessage } from "./model.ts";
+import { isModeled, validateInput, validationMessage } from "./model.ts";
 import { MUTATING, type OperationContext, operations, settle } from "./operations.ts";
 import { type EmulatorState, emptyState, parseState, saveState } from "./state.ts";
 
@@ -123,7 +123,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (errorType) headers["x-amzn-errortype"] = errorType;
       res.writeHead(status, headers).end(JSON.stringify(payload));
     };
-    const fail = (e: ApiError) => reply(e.status, { __type: e.type, message: e.message }, e.type);
+    // A modeled exception carries its message in the model's member, Message; the common errors
+    // (ValidationException, throttling, 5xx) in "message", as the service writes them.
+    const fail = (e: ApiError) =>
+      reply(
+        e.status,
+        { __type: e.type, [isModeled(e.type) ? "Message" : "message"]: e.message },
+        e.type,
+      );
 
     // As the service: an unsigned request is refused before anything else, then a body that is
     // not AWS JSON 1.1.

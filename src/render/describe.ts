@@ -82,9 +82,10 @@ export function stepLine(s: Step): string {
       return `update workteam ${s.name}: ${s.fields.join(", ")} (UpdateWorkteam)`;
     case "tag-workteam": {
       const add = Object.keys(s.add);
+      // In the order they run: removing first leaves room under the 50-tag limit.
       const parts = [
-        ...(add.length ? [`set ${add.join(", ")} (AddTags)`] : []),
         ...(s.remove.length ? [`remove ${s.remove.join(", ")} (DeleteTags)`] : []),
+        ...(add.length ? [`set ${add.join(", ")} (AddTags)`] : []),
       ];
       return `tag workteam ${s.name}: ${parts.join("; ")}`;
     }

@@ -6,7 +6,7 @@
  * Presentational: props in, callbacks out.
  */
 import { Box, Text, useInput, useStdout } from "ink";
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Plan } from "../core/types.ts";
 import {
   hasChanges,
@@ -102,6 +102,10 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
       type(answerRef.current + ch);
     }
   });
+  // Keys are read once the terminal is in raw mode, which useInput's effect (declared above, so
+  // run first) switches on: the prompt shows from then on, so what is typed at it is never lost.
+  const [listening, setListening] = useState(false);
+  useEffect(() => setListening(true), []);
 
   const destroyed = destructive(plan);
   const treeHeight =
@@ -178,7 +182,7 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
         ↑/↓ or j/k move · {confirm ? "space" : "Enter/space"} expand · d details ·{" "}
         {confirm ? "Esc or q cancel" : "q quit"}
       </Text>
-      {confirm && !done ? (
+      {confirm && !done && listening ? (
         <Text>
           <Text bold>Type yes and press Enter to apply</Text> (anything else cancels): {answer}
           <Text inverse> </Text>

@@ -5,6 +5,7 @@ import type {
   LiveState,
   Plan,
   PlanOptions,
+  Step,
   WorkforceLive,
   WorkteamLive,
 } from "../../src/core/types.ts";
@@ -481,24 +482,36 @@ describe("options", () => {
 });
 
 describe("the planner (property)", () => {
-  const cidr = fc.oneof(
-    fc.constant("10.0.0.0/16"),
-    fc.constant("10.1.0.0/16"),
-    fc.constant("2001:db8::/32"),
-    fc.constant("192.168.0.0/24"),
-  );
+  const cidr = fc.constantFrom("10.0.0.0/16", "10.1.0.0/16", "2001:db8::/32", "192.168.0.0/24");
   const teamName = fc.constantFrom("a", "b", "c", "d");
+  const tags = fc.dictionary(fc.constantFrom("team", "env"), fc.constantFrom("x", "y"), {
+    maxKeys: 2,
+  });
+  const vpc = { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] };
   const arbitraryLive = fc.record({
     exists: fc.boolean(),
+    status: fc.constantFrom("Active", "Updating", "Failed"),
     cidrs: fc.uniqueArray(cidr, { maxLength: 4 }),
+    vpc: fc.boolean(),
     issuer: fc.constantFrom("https://idp.example.com", "https://other.example.com"),
-    teams: fc.uniqueArray(teamName, { maxLength: 4 }),
+    teams: fc.uniqueArray(fc.record({ name: teamName, topic: fc.boolean(), tags }), {
+      maxLength: 4,
+      selector: (t) => t.name,
+    }),
+    restorable: fc.uniqueArray(teamName, { maxLength: 2 }),
     busy: fc.uniqueArray(teamName, { maxLength: 2 }),
   });
   const arbitrarySpec = fc.record({
     cidrs: fc.option(fc.uniqueArray(cidr, { maxLength: 4 }), { nil: undefined }),
+    vpc: fc.option(fc.boolean(), { nil: undefined }),
     issuer: fc.constantFrom("https://idp.example.com", "https://other.example.com"),
-    teams: fc.option(fc.uniqueArray(teamName, { maxLength: 4 }), { nil: undefined }),
+    teams: fc.option(
+      fc.uniqueArray(fc.record({ name: teamName, tags: fc.option(tags, { nil: undefined }) }), {
+        maxLength: 4,
+        selector: (t) => t.name,
+      }),
+      { nil: undefined },
+    ),
   });
   const arbitraryOptions = fc.record({
     allowWorkteamDeletion: fc.boolean(),
@@ -510,21 +523,45 @@ describe("the planner (property)", () => {
   it("never throws, and every plan is either blocked or ordered safely", () => {
     fc.assert(
       fc.property(arbitrarySpec, arbitraryLive, arbitraryOptions, (s, l, o) => {
+        // IP ranges and a VPC together fail validation: such a spec never reaches the planner.
+        const cidrs = s.vpc ? [] : s.cidrs;
         const theSpec = spec({
           workforce: {
             oidcConfig: oidcConfig({ issuer: s.issuer }),
-            ...(s.cidrs ? { sourceIpConfig: { cidrs: s.cidrs } } : {}),
+            ...(cidrs ? { sourceIpConfig: { cidrs } } : {}),
+            ...(s.vpc !== undefined ? { workforceVpcConfig: s.vpc ? vpc : null } : {}),
           },
-          ...(s.teams ? { workteams: s.teams.map((name) => workteam({ name })) } : {}),
+          ...(s.teams
+            ? {
+                workteams: s.teams.map((t) =>
+                  workteam({ name: t.name, ...(t.tags ? { tags: t.tags } : {}) }),
+                ),
+              }
+            : {}),
         });
+        const liveTeams = l.exists
+          ? l.teams.map((t) =>
+              liveTeam(t.name, {
+                tags: t.tags,
+                ...(t.topic
+                  ? { notificationConfiguration: { notificationTopicArn: "arn:aws:sns:::t" } }
+                  : {}),
+              }),
+            )
+          : [];
         const theLive = live({
           workforce: l.exists
             ? liveWorkforce({
-                sourceIpConfig: { cidrs: l.cidrs },
+                status: l.status,
+                sourceIpConfig: { cidrs: l.vpc ? [] : l.cidrs },
+                workforceVpcConfig: l.vpc ? vpc : null,
                 oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: l.issuer },
               })
             : null,
-          workteams: l.exists ? l.teams.map((t) => liveTeam(t)) : [],
+          workteams: liveTeams,
+          restorable: l.restorable
+            .filter((n) => !liveTeams.some((t) => t.name === n))
+            .map((name) => ({ ...liveTeam(name), tags: {} })),
           jobs: Object.fromEntries(l.busy.map((t) => [t, [{ name: `job-${t}`, pendingHuman: 1 }]])),
         });
         const p = plan(theSpec, theLive, o);
@@ -532,41 +569,65 @@ describe("the planner (property)", () => {
           expect(p.steps).toEqual([]);
           return;
         }
-        const at = (k: string) => p.steps.findIndex((x) => x.kind === k);
-        const deletes = p.steps.filter((x) => x.kind === "delete-workteam");
+        const steps = p.steps;
+        const index = (x: Step) => steps.indexOf(x);
+        const deletes = steps.filter((x) => x.kind === "delete-workteam");
+        const creates = steps.filter((x) => x.kind === "create-workteam");
+        const backup = steps.find((x) => x.kind === "backup");
         // Nothing is deleted without a backup step before it that names it.
         for (const d of deletes) {
-          expect(at("backup")).toBeGreaterThanOrEqual(0);
-          expect(at("backup")).toBeLessThan(p.steps.indexOf(d));
-          expect((p.steps[at("backup")] as { workteams: string[] }).workteams).toContain(
-            (d as { name: string }).name,
-          );
+          expect(backup).toBeDefined();
+          expect(index(backup!)).toBeLessThan(index(d));
+          expect(backup!.workteams).toContain(d.name);
         }
         // No workteam is deleted or created twice.
-        const names = (kind: string) =>
-          p.steps.filter((x) => x.kind === kind).map((x) => (x as { name: string }).name);
-        expect(new Set(names("delete-workteam")).size).toBe(names("delete-workteam").length);
-        expect(new Set(names("create-workteam")).size).toBe(names("create-workteam").length);
+        const names = (xs: { name: string }[]) => xs.map((x) => x.name);
+        expect(new Set(names(deletes)).size).toBe(deletes.length);
+        expect(new Set(names(creates)).size).toBe(creates.length);
         // No team with an in-progress job is ever deleted.
-        for (const d of deletes) expect(l.busy).not.toContain((d as { name: string }).name);
+        for (const d of deletes) expect(l.busy).not.toContain(d.name);
         // The OIDC config is sent only after the teams blocking it are gone; every update is
         // waited for; and nothing is deleted before a workforce update that could still be refused.
-        const updates = p.steps.filter((x) => x.kind === "update-workforce");
+        const updates = steps.filter((x) => x.kind === "update-workforce");
         const oidcUpdate = updates.find((x) => x.fields.includes("oidcConfig"));
         for (const d of deletes.filter((x) => x.reason === "oidc")) {
-          expect(p.steps.indexOf(d)).toBeLessThan(p.steps.indexOf(oidcUpdate!));
+          expect(index(d)).toBeLessThan(index(oidcUpdate!));
         }
         for (const u of updates) {
-          expect(p.steps[p.steps.indexOf(u) + 1]!.kind).toBe("wait-active");
-          if (u !== oidcUpdate) {
-            for (const d of deletes) expect(p.steps.indexOf(d)).toBeGreaterThan(p.steps.indexOf(u));
+          expect(steps[index(u) + 1]!.kind).toBe("wait-active");
+          if (u !== oidcUpdate) for (const d of deletes) expect(index(d)).toBeGreaterThan(index(u));
+        }
+        // An update still running is waited for before anything else.
+        if (l.exists && l.status === "Updating")
+          expect(steps[0]?.kind ?? "wait-active").toBe("wait-active");
+        // Teams come back only after the last wait, and every team deleted for the OIDC update
+        // that the spec declares (or, with restoreWorkteams, any) is recreated.
+        const lastWait = steps.findLastIndex((x) => x.kind === "wait-active");
+        for (const c of creates) expect(index(c)).toBeGreaterThan(lastWait);
+        const declared = new Set<string>(s.teams?.map((t) => t.name));
+        for (const d of deletes.filter((x) => x.reason === "oidc")) {
+          const pruned = o.pruneWorkteams && s.teams !== undefined && !declared.has(d.name);
+          if (declared.has(d.name) || (o.restoreWorkteams && !pruned)) {
+            expect(names(creates)).toContain(d.name);
           }
         }
-        if (p.steps.length > 0) expect(p.steps.at(-1)!.kind).toBe("verify");
-        // A secret is never in the plan.
-        expect(JSON.stringify(p)).not.toMatch(/s3cr3t/);
+        // The 25-team limit holds after every step.
+        let count = theLive.workteams.length;
+        for (const x of steps) {
+          if (x.kind === "delete-workteam") count -= 1;
+          if (x.kind === "create-workteam") count += 1;
+          expect(count).toBeLessThanOrEqual(25);
+        }
+        if (steps.length > 0) expect(steps.at(-1)!.kind).toBe("verify");
+        // The secret shows only as what it is, with where it comes from.
+        for (const c of p.resources.flatMap((r) => r.changes)) {
+          if (c.path.endsWith("clientSecret")) {
+            expect(c.sensitive).toBe(true);
+            expect(String(c.after)).toMatch(/^\(sensitive\)/);
+          }
+        }
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });

@@ -5,6 +5,7 @@
  */
 import {
   chmodSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -77,20 +78,38 @@ describe("the client secret leaks nowhere", () => {
     );
     const env = { WFPLAN_DEBUG: "1", WFPLAN_OIDC_CLIENT_SECRET: SECRET };
     const runs: RunResult[] = [];
-    const run = async (...args: string[]) => {
+    /** How many times a ClientSecret reached the emulator (it keeps the count, never the secret). */
+    const sent = () =>
+      JSON.parse(readFileSync(state, "utf8")).workforces[0]?.secretUpdates ?? (0 as number);
+    /**
+     * Runs wfplan and checks that it got as far as it should: its exit code, and, for runs that
+     * must use the secret, that the secret was sent (`sends`) or resolved for the plan (`shows`).
+     */
+    const run = async (
+      want: { code: number; sends?: boolean; shows?: string },
+      ...args: string[]
+    ) => {
+      const before = existsSync(state) ? sent() : 0;
       const r = await wfplanAsync([...args], env, dir);
       runs.push(r);
+      expect(r.code, `wfplan ${args.join(" ")}\n${r.stdout}${r.stderr}`).toBe(want.code);
+      if (want.sends) expect(sent(), `wfplan ${args.join(" ")} sent the secret`).toBe(before + 1);
+      if (want.shows) expect(r.stdout).toContain(want.shows);
       return r;
     };
     const e = ["--endpoint-url", emu.url];
+    const fromFileRef = "(sensitive) from ${file:secret.txt}";
+    const fromEnvRef = "(sensitive) from ${env:WFPLAN_OIDC_CLIENT_SECRET}";
 
-    await run("validate", "-f", fromFile);
-    await run("validate", "-f", fromFile, "--format", "json");
-    await run("plan", "-f", fromFile, ...e);
-    expect((await run("apply", "-f", fromFile, "--auto-approve", ...e)).code).toBe(0);
-    await run("plan", "-f", fromEnv, ...e, "--format", "json");
-    await run("plan", "-f", fromEnv, ...e, "--format", "markdown");
+    await run({ code: 0 }, "validate", "-f", fromFile);
+    await run({ code: 0 }, "validate", "-f", fromFile, "--format", "json");
+    // A plan that must send the secret resolves it (and only says where it comes from).
+    await run({ code: 0, shows: fromFileRef }, "plan", "-f", fromFile, ...e);
+    await run({ code: 0, sends: true }, "apply", "-f", fromFile, "--auto-approve", ...e);
+    await run({ code: 0, shows: '"(sensitive)"' }, "plan", "-f", fromEnv, ...e, "--format", "json");
+    await run({ code: 0, shows: fromEnvRef }, "plan", "-f", fromEnv, ...e, "--format", "markdown");
     await run(
+      { code: 0, shows: fromEnvRef },
       "plan",
       "-f",
       fromEnv,
@@ -100,29 +119,36 @@ describe("the client secret leaks nowhere", () => {
       "--rotate-client-secret",
     );
     // The first update fails (injected), after the workteam was backed up and deleted...
-    expect((await run("apply", "-f", fromEnv, "--auto-approve", ...e)).code).toBe(1);
+    await run({ code: 1, sends: true }, "apply", "-f", fromEnv, "--auto-approve", ...e);
     await run(
+      { code: 0 },
       "restore",
       join(dir, ".wfplan/backups", readdirSync(join(dir, ".wfplan/backups"))[0]!),
       ...e,
     );
     // ...and the next one, told to send the OIDC config again over the restored team, converges.
-    expect(
-      (
-        await run(
-          "apply",
-          "-f",
-          fromEnv,
-          "--auto-approve",
-          "--rotate-client-secret",
-          "--format",
-          "json",
-          ...e,
-        )
-      ).code,
-    ).toBe(0);
-    await run("apply", "-f", fromEnv, "--auto-approve", "--rotate-client-secret", ...e);
     await run(
+      { code: 0, sends: true },
+      "apply",
+      "-f",
+      fromEnv,
+      "--auto-approve",
+      "--rotate-client-secret",
+      "--format",
+      "json",
+      ...e,
+    );
+    await run(
+      { code: 0, sends: true },
+      "apply",
+      "-f",
+      fromEnv,
+      "--auto-approve",
+      "--rotate-client-secret",
+      ...e,
+    );
+    await run(
+      { code: 0, shows: fromEnvRef },
       "plan",
       "-f",
       fromEnv,
@@ -131,8 +157,9 @@ describe("the client secret leaks nowhere", () => {
       join(dir, "plan2.json"),
       "--rotate-client-secret",
     );
-    await run("apply", join(dir, "plan2.json"), ...e);
+    await run({ code: 0, sends: true }, "apply", join(dir, "plan2.json"), ...e);
     await run(
+      { code: 0 },
       "import",
       "--name",
       "labelers",
@@ -142,7 +169,7 @@ describe("the client secret leaks nowhere", () => {
       "us-east-1",
       ...e,
     );
-    await run("plan", "-f", join(dir, "imported.yaml"), ...e);
+    await run({ code: 0, shows: "No changes." }, "plan", "-f", join(dir, "imported.yaml"), ...e);
     await emu.stop();
 
     // The runs did what they should, with debug logging (so the check below has something to search).

@@ -10,11 +10,8 @@ import { ListWorkteamsCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import { oidcConfig, spec, yaml } from "../builders.ts";
-import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { emulator, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
 import { type Session, startProcess } from "../helpers/process.ts";
-
-/** A person reads before typing; give Ink the moment it takes to switch the terminal to raw mode. */
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
@@ -44,8 +41,8 @@ async function atPrompt(emu: Emulator, secret: string): Promise<Session> {
   const s = terminal(["apply", "--endpoint-url", emu.url, "--allow-workteam-deletion"], project(), {
     WFPLAN_OIDC_CLIENT_SECRET: secret,
   });
+  // The prompt shows once the review reads keys (the terminal is in raw mode): no need to wait more.
   await s.waitFor(/Type yes and press Enter to apply/);
-  await settle();
   return s;
 }
 
@@ -95,15 +92,19 @@ describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
     // Said once, on the review's screen; declining is an answer, not an error.
     expect(s.output()).not.toContain("Apply cancelled");
     expect(s.output()).not.toContain("Error:");
-    expect(
-      emu.calls.slice(before).filter((c) => /^(Create|Update|Delete)/.test(c.operation)),
-    ).toEqual([]);
+    expect(mutations(emu, before)).toEqual([]);
   });
 
   it("Ctrl-C at the review exits 130 and changes nothing", async () => {
     const emu = await seeded();
+    const before = structuredClone(emu.state());
+    const mark = emu.calls.length;
     const s = await atPrompt(emu, "x");
     s.type("\u0003");
     expect(await s.exited).toBe(130);
+    expect(s.output()).toContain("Interrupted at the review; nothing was changed.");
+    expect(mutations(emu, mark)).toEqual([]);
+    expect(emu.state().workteams).toEqual(before.workteams);
+    expect(emu.state().workforces).toEqual(before.workforces);
   });
 });

@@ -417,6 +417,76 @@ describe("workteams", () => {
     );
     expect(unknown.name).toBe("ResourceNotFound");
   });
+
+  it("answers ListLabelingJobsForWorkteam in the summary shape, with its filters", async () => {
+    const emu = await emulator();
+    const client = await oidcWorkforce(emu);
+    const { WorkteamArn } = await client.send(oidcTeam("annotators"));
+    emu.state().labelingJobs.push(
+      ...[1000, 2000, 3000].map((t) => ({
+        workteamName: "annotators",
+        LabelingJobName: `job-${t}`,
+        JobReferenceCode: t === 2000 ? "ref-special" : `ref-${t}`,
+        WorkRequesterAccountId: "123456789012",
+        CreationTime: t,
+        LabelCounters: { HumanLabeled: 0, PendingHuman: 1, Total: 1 },
+        // Seeded state may hold more than the summary does: it is not answered.
+        internalNote: "not in the model",
+      })),
+    );
+    const list = async (input: Record<string, unknown>) =>
+      (
+        await client.send(new ListLabelingJobsForWorkteamCommand({ WorkteamArn, ...input }))
+      ).LabelingJobSummaryList!.map((j) => j.LabelingJobName);
+    expect(await list({ CreationTimeAfter: new Date(1500_000) })).toEqual(["job-2000", "job-3000"]);
+    expect(await list({ CreationTimeBefore: new Date(2500_000) })).toEqual([
+      "job-1000",
+      "job-2000",
+    ]);
+    expect(await list({ JobReferenceCodeContains: "special" })).toEqual(["job-2000"]);
+    expect(await list({ SortOrder: "Descending" })).toEqual(["job-3000", "job-2000", "job-1000"]);
+    const raw = await fetch(emu.url, {
+      method: "POST",
+      headers: {
+        "x-amz-target": "SageMaker.ListLabelingJobsForWorkteam",
+        "content-type": "application/x-amz-json-1.1",
+        authorization: SIGNED,
+      },
+      body: JSON.stringify({ WorkteamArn, MaxResults: 1 }),
+    });
+    const [job] = ((await raw.json()) as { LabelingJobSummaryList: Record<string, unknown>[] })
+      .LabelingJobSummaryList;
+    expect(Object.keys(job!).sort()).toEqual([
+      "CreationTime",
+      "JobReferenceCode",
+      "LabelCounters",
+      "LabelingJobName",
+      "WorkRequesterAccountId",
+    ]);
+  });
+
+  it("writes a modeled exception's message in its Message member, a common error's in message", async () => {
+    const emu = await emulator();
+    await oidcWorkforce(emu);
+    const post = async (target: string, body: unknown) => {
+      const res = await fetch(emu.url, {
+        method: "POST",
+        headers: {
+          "x-amz-target": `SageMaker.${target}`,
+          "content-type": "application/x-amz-json-1.1",
+          authorization: SIGNED,
+        },
+        body: JSON.stringify(body),
+      });
+      return res.json();
+    };
+    const notFound = await post("ListLabelingJobsForWorkteam", {
+      WorkteamArn: "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/nope",
+    });
+    expect(notFound).toEqual({ __type: "ResourceNotFound", Message: expect.any(String) });
+    const invalid = await post("DescribeWorkforce", { WorkforceName: "-bad" });
+    expect(invalid).toEqual({ __type: "ValidationException", message: expect.any(String) });
+  });
 });
 
 describe("tags", () => {

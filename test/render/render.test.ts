@@ -1,132 +1,100 @@
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../src/core/types.ts";
+import { plan } from "../../src/core/plan.ts";
+import type { LiveState, Plan, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
 import { planDocument, renderPlanJson } from "../../src/render/json.ts";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/render/markdown.ts";
 import { renderPlanText } from "../../src/render/text.ts";
+import { loadSpecText } from "../../src/spec/load.ts";
+import type { Spec } from "../../src/spec/schema.ts";
+import { oidcConfig, spec as rawSpec, workteam, yaml } from "../builders.ts";
 
 const plain = pc.createColors(false);
 
-/** An OIDC change with two workteams, a new team, an updated one and a pruned one. */
-const rich: Plan = {
+/** A spec as a user would write it. */
+function spec(overrides: Parameters<typeof rawSpec>[0]): Spec {
+  const r = loadSpecText(yaml(rawSpec(overrides)), "w.yaml");
+  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
+  return r.spec;
+}
+
+const ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
+const { clientSecret, ...oidc } = oidcConfig({ issuer: "https://old.example.com" }) as Record<
+  string,
+  string
+>;
+const team = (name: string, o: Partial<WorkteamLive> = {}): WorkteamLive => ({
+  name,
+  arn: `arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/${name}`,
+  workforceArn: ARN,
+  description: "Image annotators",
+  memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+  tags: {},
+  ...o,
+});
+const live = (teams: WorkteamLive[]): LiveState => ({
   region: "us-east-1",
-  workforceName: "labelers",
-  resources: [
-    {
-      type: "workforce",
-      name: "labelers",
-      action: "update",
-      changes: [
-        {
-          path: "workforce.oidcConfig.issuer",
-          action: "update",
-          before: "https://old.example.com",
-          after: "https://new.example.com",
-          sensitive: false,
-        },
-        {
-          path: "workforce.oidcConfig.clientSecret",
-          action: "update",
-          before: "(sensitive)",
-          after: "(sensitive) from ${env:WFPLAN_OIDC_CLIENT_SECRET}",
-          sensitive: true,
-        },
-        {
-          path: "workforce.sourceIpConfig.cidrs",
-          action: "update",
-          before: ["10.0.0.0/16"],
-          after: ["10.0.0.0/16", "2001:db8::/32"],
-          sensitive: false,
-        },
-      ],
-    },
-    {
-      type: "workteam",
-      name: "annotators",
-      action: "recreate",
-      reason: "deleted before the OIDC update and recreated after it, from the backup",
-      changes: [],
-    },
-    {
-      type: "workteam",
-      name: "reviewers",
-      action: "update",
-      changes: [
-        {
-          path: "workteams.reviewers.description",
-          action: "update",
-          before: "Old",
-          after: "New",
-          sensitive: false,
-        },
-      ],
-    },
-    {
-      type: "workteam",
-      name: "new",
-      action: "create",
-      changes: [
-        {
-          path: "workteams.new.description",
-          action: "create",
-          after: "A new team",
-          sensitive: false,
-        },
-      ],
-    },
-    {
-      type: "workteam",
-      name: "old",
-      action: "delete",
-      reason: "not in the spec, and policy.pruneWorkteams is on",
-      changes: [],
-    },
-  ],
-  steps: [
-    { kind: "backup", workteams: ["annotators", "old"] },
-    { kind: "delete-workteam", name: "annotators", reason: "oidc" },
-    { kind: "update-workforce", fields: ["oidcConfig", "sourceIpConfig"], sendsSecret: true },
-    { kind: "wait-active" },
-    { kind: "create-workteam", name: "annotators", source: "backup" },
-    { kind: "update-workteam", name: "reviewers", fields: ["description"] },
-    { kind: "create-workteam", name: "new", source: "spec" },
-    { kind: "delete-workteam", name: "old", reason: "prune" },
-    { kind: "verify" },
-  ],
-  blockers: [],
-  warnings: [
-    {
-      message:
-        "w.yaml:9:7: workforce.sourceIpConfig.cidrs[1]: 2001:db8::/32 is IPv6 but ipAddressType is ipv4",
-      hint: "set ipAddressType: dualstack",
-    },
-  ],
-  unmanaged: ["workforce.workforceVpcConfig"],
-  sendsSecret: true,
-  summary: { add: 1, change: 2, delete: 1, recreate: 1 },
+  workforce: {
+    name: "labelers",
+    arn: ARN,
+    status: "Active",
+    oidcConfig: oidc as unknown as WorkforceLive["oidcConfig"],
+    sourceIpConfig: { cidrs: ["10.0.0.0/16"] },
+    workforceVpcConfig: null,
+    ipAddressType: "ipv4",
+  },
+  workteams: teams,
+  jobs: {},
+});
+const options = {
+  allowWorkteamDeletion: true,
+  restoreWorkteams: true,
+  pruneWorkteams: true,
+  rotateClientSecret: false,
 };
 
-const empty: Plan = {
-  ...rich,
-  resources: [],
-  steps: [],
-  warnings: [],
-  sendsSecret: false,
-  summary: { add: 0, change: 0, delete: 0, recreate: 0 },
-};
-const blocked: Plan = {
-  ...rich,
-  steps: [],
-  blockers: [
-    {
-      code: "oidc-change-needs-workteam-deletion",
-      message:
-        "The OIDC configuration can be updated only when no workteams exist, and 1 do: annotators.",
-      hint: "--allow-workteam-deletion",
-      workteams: ["annotators"],
-    },
+/**
+ * Real plans, made by the planner. The rich one: an OIDC change with new IP ranges and workteams
+ * to recreate (one keeping its topic from the backup), create and prune.
+ */
+const richSpec = spec({
+  workforce: {
+    oidcConfig: oidcConfig({ issuer: "https://new.example.com" }),
+    sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
+  },
+  workteams: [
+    workteam({ description: "Annotators of images" }),
+    workteam({ name: "new", description: "A new team" }),
   ],
-};
+  policy: { pruneWorkteams: true },
+});
+const richLive = live([
+  team("annotators", {
+    notificationConfiguration: { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
+    tags: { team: "ml" },
+  }),
+  team("old"),
+]);
+const rich = plan(richSpec, richLive, options);
+// Where the session found the warning's field in the spec file.
+rich.warnings[0]!.location = "w.yaml:9:7";
+/** Workteams only: one updated (description and tags), while the workforce stays. */
+const teams = plan(
+  spec({
+    workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) },
+    workteams: [workteam({ description: "New", tags: { team: "ml" } })],
+  }),
+  live([team("annotators", { description: "Old", tags: { team: "old", env: "dev" } })]),
+  options,
+);
+const empty = plan(
+  spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) } }),
+  live([]),
+  options,
+);
+/** The rich plan without permission to delete: blocked, its changes still shown, no steps. */
+const blocked = plan(richSpec, richLive, { ...options, allowWorkteamDeletion: false });
+
 const meta = { fingerprint: "sha256:abc", workforceExists: true, workforceStatus: "Active" };
 
 describe("text", () => {
@@ -139,16 +107,24 @@ describe("text", () => {
     expect(text).toMatchSnapshot();
   });
   it("carries meaning in symbols and words, not colour", () => {
-    const text = renderPlanText(rich, plain);
+    const text = renderPlanText(rich, plain) + renderPlanText(teams, plain);
     for (const s of [
       '~ update workforce "labelers"',
       '-/+ recreate workteam "annotators"',
+      "description, memberDefinitions from the spec",
+      "notificationConfiguration, tags from the backup",
       '+ create workteam "new"',
       '- delete workteam "old"',
+      '~ update workteam "annotators"',
+      '~ tags.team: "old" → "ml"',
+      '- tags.env: "dev" → (none)',
     ]) {
       expect(text).toContain(s);
     }
     expect(text).not.toContain("\u001b[");
+  });
+  it("renders a plan of workteam changes", () => {
+    expect(renderPlanText(teams, plain)).toMatchSnapshot();
   });
 });
 
@@ -156,7 +132,7 @@ describe("markdown", () => {
   it("renders a rich plan: summary first, the diff in <details>", () => {
     const md = renderPlanMarkdown(rich);
     expect(
-      md.startsWith("### wfplan: Plan: 1 to add, 2 to change, 1 to delete, 1 to recreate."),
+      md.startsWith("### wfplan: Plan: 1 to add, 1 to change, 1 to delete, 1 to recreate."),
     ).toBe(true);
     expect(md).toContain("<details><summary>Show the plan</summary>\n\n```diff");
     expect(md).toMatchSnapshot();
@@ -205,15 +181,22 @@ describe("json (the public contract)", () => {
     expect(doc.target).toEqual({ region: "us-east-1", workforceName: "labelers" });
     expect(doc.summary).toEqual({
       add: 1,
-      change: 2,
+      change: 1,
       delete: 1,
       recreate: 1,
       hasChanges: true,
       blocked: false,
-      text: "Plan: 1 to add, 2 to change, 1 to delete, 1 to recreate.",
+      text: "Plan: 1 to add, 1 to change, 1 to delete, 1 to recreate.",
     });
+    // The IP ranges go first, then the backup and the deletes the OIDC update needs.
     expect(doc.steps[0]).toMatchObject({
       index: 1,
+      kind: "update-workforce",
+      fields: ["sourceIpConfig"],
+      sendsSecret: false,
+    });
+    expect(doc.steps[2]).toMatchObject({
+      index: 3,
       kind: "backup",
       workteams: ["annotators", "old"],
     });

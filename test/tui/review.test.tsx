@@ -92,8 +92,14 @@ describe("the review screen", () => {
     expect(lastFrame()).not.toContain("oidcConfig.issuer");
     await type(" ");
     expect(lastFrame()).toContain("oidcConfig.issuer");
-    await type("j", "\u001B[B", "\u001B[A", "k");
-    expect(lastFrame()).toContain("oidcConfig.issuer");
+    // Down three rows (two changes, then the workteam): space folds the workteam, not the workforce.
+    await type("j", "\u001B[B", "j", " ");
+    expect(lastFrame()).toContain('▸ -/+ recreate workteam "annotators"');
+    expect(lastFrame()).toContain('▾ ~ update workforce "labelers"');
+    // And back up three: space folds the workforce.
+    await type("k", "\u001B[A", "k", " ");
+    expect(lastFrame()).toContain('▸ ~ update workforce "labelers"');
+    expect(lastFrame()).toContain('▸ -/+ recreate workteam "annotators"');
   });
 
   it("ends the tree with the steps apply runs, in order", async () => {
@@ -116,11 +122,13 @@ describe("the review screen", () => {
     expect(lastFrame()).not.toContain("API: UpdateWorkforce");
   });
 
-  it("approves only on yes + Enter", async () => {
+  it("approves only on yes + Enter, and once", async () => {
     const { onDone, type, lastFrame } = await review();
     await type("y", "e", "s");
     expect(lastFrame()).toContain("(anything else cancels): yes");
-    await type("\r");
+    expect(onDone).not.toHaveBeenCalled();
+    await type("\r", "\r", "y");
+    expect(onDone).toHaveBeenCalledTimes(1);
     expect(onDone).toHaveBeenCalledWith("approved");
   });
 
