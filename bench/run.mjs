@@ -268,6 +268,13 @@ function validatePeaks() {
     "repeated keys": fill(head, "  name: x\n"),
     "one huge value": `${head.slice(0, -9)}name: ${"a".repeat(limit - 40)}\n`,
     "deep nesting": fill(`${head}  oidcConfig: `, "["),
+    "nesting just under the limit, line after line": fill(
+      head,
+      `  k: ${"[".repeat(31)}${"]".repeat(31)}\n`,
+    ).replace(/ {2}k:/g, () => `  k${Math.random().toString(36).slice(2, 7)}:`),
+    "keys that are mappings": `${head}  ${"{".repeat(30)}x: 1${"}: 1".repeat(30)}: 1\n`,
+    "empty lists, line after line": fill("", "[]\n"),
+    "a long flow list": `${fill(`${head}  a: [`, "1, ")}1]\n`,
   };
   const rssFile = join(work, "rss-validate");
   return Object.entries(inputs).map(([name, text]) => {

@@ -59,6 +59,8 @@ export interface ApplyContext {
   restoreFrom?: OpenBackups;
   /** Set by the first Ctrl-C / SIGTERM: stop before the next step. */
   interrupted: () => boolean;
+  /** Aborted by the first Ctrl-C / SIGTERM too: a wait stops at once, even mid-poll. */
+  signal?: AbortSignal;
   onEvent: (e: ApplyEvent) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -71,7 +73,15 @@ export interface ApplyResult {
   remaining: string[];
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A pause that an abort (the first Ctrl-C) ends at once. */
+const abortableSleep = (signal?: AbortSignal) => (ms: number) =>
+  new Promise<void>((done) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
 
 /**
  * Poll delays: 250 ms, then ×1.5 up to 1 s for the first minute (updates usually take seconds, and
@@ -88,7 +98,7 @@ export function pollDelays(): (elapsedMs: number) => number {
 
 export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const now = ctx.now ?? Date.now;
-  const sleep = ctx.sleep ?? defaultSleep;
+  const sleep = ctx.sleep ?? abortableSleep(ctx.signal);
   const steps = ctx.plan.steps;
   const completed: Step[] = [];
   const saved = new Map<string, BackedUpWorkteam>(
@@ -125,14 +135,23 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     for (;;) {
       let wf: Awaited<ReturnType<typeof describeWorkforce>> | undefined;
       try {
-        wf = await describeWorkforce(ctx.client, wfName);
+        wf = await describeWorkforce(ctx.client, wfName, ctx.signal);
       } catch (e) {
+        if (ctx.interrupted()) throw new InterruptedError("Interrupted while waiting.");
         // A poll that timed out, or met a network error or a 5xx, is one poll: the wait goes on
         // until its own deadline.
-        if (!(e instanceof AwsError && e.transient) || now() - start >= ctx.waitTimeoutMs) throw e;
+        if (!(e instanceof AwsError && e.transient)) throw e;
+        const elapsed = now() - start;
+        if (elapsed >= ctx.waitTimeoutMs) {
+          throw new UserError(
+            `the workforce's status could not be read for the rest of the wait (${Math.round(elapsed / 1000)}s, waitTimeout): ${e.message}`,
+            {
+              hint: "run wfplan apply again when the endpoint answers: it waits again and finishes the remaining steps",
+            },
+          );
+        }
         ctx.onEvent({ type: "retry", message: `${e.message}; still waiting` });
-        if (ctx.interrupted()) throw new InterruptedError("Interrupted while waiting.");
-        await sleep(delay(now() - start));
+        await sleep(Math.min(delay(elapsed), ctx.waitTimeoutMs - elapsed));
         continue;
       }
       const status = wf?.status ?? "missing";
@@ -161,6 +180,30 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         throw new InterruptedError(`Interrupted while the workforce was ${status}.`);
       ctx.onEvent({ type: "waiting", status, elapsedMs: elapsed });
       await sleep(Math.min(delay(elapsed), Math.max(0, ctx.waitTimeoutMs - elapsed)));
+    }
+  };
+
+  /**
+   * A create or delete whose answer was lost (a timeout, after which the SDK tried again and was
+   * told "already exists" or "does not exist") may still have been done: when the live state says
+   * it was, the step is done. Verify compares every field afterwards.
+   */
+  const settled = async (call: Promise<unknown>, done: () => Promise<boolean>) => {
+    try {
+      await call;
+      return undefined;
+    } catch (e) {
+      if (ctx.interrupted() || !(await done().catch(() => false))) throw e;
+      return "done already: an earlier attempt whose answer was lost had done it";
+    }
+  };
+  const workteamExists = async (name: string) => {
+    try {
+      await ctx.client.send(new DescribeWorkteamCommand({ WorkteamName: name }));
+      return true;
+    } catch (e) {
+      if ((e as Error).name === "ValidationException") return false;
+      throw e;
     }
   };
 
@@ -210,17 +253,21 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       case "delete-workteam":
         if (!saved.has(step.name))
           throw new Error(`refusing to delete workteam ${step.name}: it is not in a backup`);
-        await send(`DeleteWorkteam ${step.name}`, () =>
-          ctx.client.send(new DeleteWorkteamCommand({ WorkteamName: step.name })),
-        );
-        return undefined;
-      case "create-workforce":
-        await send("CreateWorkforce", () =>
-          ctx.client.send(
-            new CreateWorkforceCommand(createWorkforceRequest(ctx.spec, ctx.secret())),
+        return settled(
+          send(`DeleteWorkteam ${step.name}`, () =>
+            ctx.client.send(new DeleteWorkteamCommand({ WorkteamName: step.name })),
           ),
+          async () => !(await workteamExists(step.name)),
         );
-        return undefined;
+      case "create-workforce":
+        return settled(
+          send("CreateWorkforce", () =>
+            ctx.client.send(
+              new CreateWorkforceCommand(createWorkforceRequest(ctx.spec, ctx.secret())),
+            ),
+          ),
+          async () => (await describeWorkforce(ctx.client, wfName)) !== null,
+        );
       case "update-workforce": {
         const secret = step.sendsSecret ? ctx.secret() : undefined;
         await send("UpdateWorkforce", () =>
@@ -245,10 +292,12 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
               wfName,
             )
           : createWorkteamRequest(teamSpec!, wfName);
-        await send(`CreateWorkteam ${step.name}`, () =>
-          ctx.client.send(new CreateWorkteamCommand(request)),
+        return settled(
+          send(`CreateWorkteam ${step.name}`, () =>
+            ctx.client.send(new CreateWorkteamCommand(request)),
+          ),
+          () => workteamExists(step.name),
         );
-        return undefined;
       }
       case "update-workteam": {
         const teamSpec = ctx.spec.workteams!.find((t) => t.name === step.name)!;

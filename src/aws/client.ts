@@ -26,7 +26,7 @@ const MAX_ATTEMPTS = 6;
 
 /** The request timeout: WFPLAN_REQUEST_TIMEOUT (a duration, 1s to 5m), else 10s. */
 export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.WFPLAN_REQUEST_TIMEOUT ?? DEFAULT_REQUEST_TIMEOUT;
+  const text = env.WFPLAN_REQUEST_TIMEOUT || DEFAULT_REQUEST_TIMEOUT;
   const ms = parseDuration(text);
   if (ms === undefined || ms < 1000 || ms > 300_000) {
     throw new UserError(`WFPLAN_REQUEST_TIMEOUT=${text} is not a duration from 1s to 5m`, {
@@ -80,6 +80,24 @@ export async function connect(opts: AwsOptions, specRegion?: string): Promise<Co
   });
   const region = await regionOf(client);
   const where = endpoint ?? `https://api.sagemaker.${region}.amazonaws.com`;
+  // The request timeout is a limit on silence; an endpoint that trickles an answer byte by byte
+  // would never meet it. Every call also has a deadline for all its attempts together.
+  const deadlineMs = timeoutMs * MAX_ATTEMPTS + Math.max(5000, timeoutMs);
+  const send = client.send.bind(client) as (
+    c: unknown,
+    o?: { abortSignal?: AbortSignal },
+  ) => Promise<unknown>;
+  client.send = ((command: unknown, options?: { abortSignal?: AbortSignal }) => {
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const abortSignal = options?.abortSignal
+      ? AbortSignal.any([options.abortSignal, deadline])
+      : deadline;
+    return send(command, { ...options, abortSignal }).catch((e: unknown) => {
+      if (deadline.aborted && e && typeof e === "object")
+        Object.assign(e, { $wfplanDeadline: deadlineMs });
+      throw e;
+    });
+  }) as typeof client.send;
   // Failures that never reached the service say where they tried, and for how long.
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -115,7 +133,7 @@ function endpointFromEnv(): string | undefined {
 /** A named profile must exist in the shared config or credentials file: say so before any call. */
 async function checkProfile(profile: string, fromFlag: boolean): Promise<void> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles();
-  if (profile in configFile || profile in credentialsFile) return;
+  if (Object.hasOwn(configFile, profile) || Object.hasOwn(credentialsFile, profile)) return;
   const config = process.env.AWS_CONFIG_FILE ?? "~/.aws/config";
   const credentials = process.env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials";
   throw new UserError(

@@ -15,6 +15,8 @@ export class AwsError extends UserError {
     message: string,
     details: { hint?: string },
     readonly transient: boolean,
+    /** The service's error type, such as ResourceInUse. */
+    readonly code?: string,
   ) {
     super(message, details);
     this.name = "AwsError";
@@ -53,6 +55,15 @@ export function awsError(e: unknown, what: string): AwsError {
     );
   }
   const endpointHint = `check --endpoint-url / AWS_ENDPOINT_URL_SAGEMAKER and the network`;
+  const deadline = (err as { $wfplanDeadline?: number })?.$wfplanDeadline;
+  if (deadline !== undefined) {
+    return new AwsError(
+      `${what}: no whole answer from ${where?.endpoint ?? "the SageMaker endpoint"} within ${formatDuration(deadline)}`,
+      { hint: `${endpointHint}; WFPLAN_REQUEST_TIMEOUT sets how long one request may take` },
+      true,
+      name,
+    );
+  }
   if (name === "TimeoutError" || err?.code === "ETIMEDOUT") {
     const within = where
       ? ` in ${where.attempts} attempts of ${formatDuration(where.timeoutMs)} each`
@@ -83,7 +94,7 @@ export function awsError(e: unknown, what: string): AwsError {
   }
   const status = err?.$metadata?.httpStatusCode ?? 0;
   const transient = status >= 500 || /Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
-  return new AwsError(`${what}: ${name}: ${err?.message ?? String(e)}`, {}, transient);
+  return new AwsError(`${what}: ${name}: ${err?.message ?? String(e)}`, {}, transient, name);
 }
 
 export const isValidationError = (e: unknown) => (e as Error)?.name === "ValidationException";

@@ -46,12 +46,13 @@ export async function readLive(
   return live;
 }
 
-/** The named workforce, or null when it does not exist. */
+/** The named workforce, or null when it does not exist. `signal` abandons the call. */
 export async function describeWorkforce(
   client: SageMakerClient,
   name: string,
+  signal?: AbortSignal,
 ): Promise<WorkforceLive | null> {
-  return (await findWorkforce(client, name)).workforce;
+  return (await findWorkforce(client, name, signal)).workforce;
 }
 
 /**
@@ -62,9 +63,12 @@ export async function describeWorkforce(
 async function findWorkforce(
   client: SageMakerClient,
   name: string,
+  signal?: AbortSignal,
 ): Promise<{ workforce: WorkforceLive | null; others: string[] }> {
   try {
-    const { Workforce } = await client.send(new DescribeWorkforceCommand({ WorkforceName: name }));
+    const { Workforce } = await client.send(new DescribeWorkforceCommand({ WorkforceName: name }), {
+      abortSignal: signal,
+    });
     return { workforce: Workforce ? workforceFromWire(Workforce) : null, others: [] };
   } catch (e) {
     if (!isValidationError(e)) throw awsError(e, "DescribeWorkforce");

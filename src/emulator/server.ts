@@ -26,6 +26,8 @@ export interface Faults {
   vpcEndpointLeftOnDetach?: boolean;
   /** Words a missing workforce's ValidationException differently (wfplan must not rely on them). */
   workforceNotFoundMessage?: string;
+  /** Holds the answer to the next `count` calls of `operation` for `ms`, after doing what they ask. */
+  delayAnswer?: { operation: string; ms: number; count: number };
 }
 
 export interface EmulatorOptions {
@@ -194,6 +196,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const output = operations[operation]!(input, c);
       if (MUTATING.has(operation)) persist();
       for (const listener of listeners) listener(record, input);
+      const held = faults.delayAnswer;
+      if (held && held.operation === operation && held.count > 0) {
+        held.count -= 1;
+        await new Promise((r) => setTimeout(r, held.ms));
+      }
       reply(200, output);
     } catch (e) {
       if (e instanceof ApiError) return fail(e);

@@ -88,21 +88,25 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   const deep = tooDeep(text);
   if (deep !== undefined) {
     lineCounter.addNewLine(0);
-    for (let i = text.indexOf("\n"); i !== -1 && i < deep; i = text.indexOf("\n", i + 1)) {
+    for (let i = text.indexOf("\n"); i !== -1 && i < deep.offset; i = text.indexOf("\n", i + 1)) {
       lineCounter.addNewLine(i + 1);
     }
     const d: Diagnostic = {
       severity: "error",
       file,
-      ...at(deep),
+      ...at(deep.offset),
       path: "",
-      message: `the YAML nests more than ${MAX_NESTING} levels deep here; a spec nests a few`,
+      message: deep.message,
       hint: "write the value out plainly",
     };
     return { file, text, diagnostics: [d] };
   }
-  // Duplicate keys are found below, in one pass: the parser's own check is quadratic.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // Duplicate keys are found below, in one pass: the parser's own check is quadratic. The parser
+  // makes an Error object for every problem it meets; their stack traces are not needed (a file
+  // of errors would otherwise cost hundreds of megabytes before the first is reported).
+  const docs = withoutStackTraces(() =>
+    parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false }),
+  );
   const result: LoadResult = { file, text, diagnostics: [] };
   let unlisted = 0;
   const room = () => {
@@ -151,12 +155,16 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     Map(_, map) {
       const seen = new Set<string>();
       for (const pair of map.items as Pair<unknown, unknown>[]) {
+        const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
+        // A key that is a mapping or a list (`? [a]`, `{{a: 1}: 1}`): no spec has one, and turning
+        // nested ones into text costs memory that doubles with each level.
+        if (pair.key !== null && !isScalar(pair.key)) {
+          error(offset, "a key here is a mapping or a list; spec keys are plain names");
+          continue;
+        }
         const key = keyText(pair.key);
         if (!seen.has(key)) seen.add(key);
-        else {
-          const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
-          error(offset, yamlMessage("DUPLICATE_KEY", ""), yamlHint("DUPLICATE_KEY"));
-        }
+        else error(offset, yamlMessage("DUPLICATE_KEY", ""), yamlHint("DUPLICATE_KEY"));
       }
     },
   });
@@ -208,7 +216,8 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   /** A value as the file writes it (for hints that quote it). */
   const written = (path: readonly PropertyKey[]) => {
     const node = nodeAt(doc, path);
-    return node?.range ? text.slice(node.range[0], node.range[1]) : undefined;
+    // Only a value written in place: an alias (*name) is not the text to quote.
+    return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
   };
   const parsed = specSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
@@ -242,8 +251,24 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   return result;
 }
 
+function withoutStackTraces<T>(work: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return work();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Collections one inside another: a spec needs six or so. */
 const MAX_NESTING = 32;
+/**
+ * Nodes and indicators (values, `[ { - ? : ,`, tags, anchors, aliases, documents) in one file: 25
+ * workteams with 50 tags each need some 10,000.
+ */
+const MAX_STRUCTURE = 20_000;
+const STRUCTURE = new Set(["[", "{", "-", "?", ":", ",", "---", "\u001f"]);
 /** The lexer's markers, which stand for no text of the file. */
 const MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
 
@@ -252,18 +277,29 @@ const MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
  * or block indicators (`- - -`, `? ? ?`) on one line — or undefined. One pass over the lexer's
  * tokens, which costs little memory whatever the input.
  */
-function tooDeep(text: string): number | undefined {
+function tooDeep(text: string): { offset: number; message: string } | undefined {
   let offset = 0;
   let flow = 0;
   let onLine = 0;
+  let structure = 0;
+  const deep = {
+    message: `the YAML nests more than ${MAX_NESTING} levels deep here; a spec nests a few`,
+  };
   for (const token of new Lexer().lex(text)) {
+    const counted = STRUCTURE.has(token) || /^[!&*]/.test(token);
+    if (counted && ++structure > MAX_STRUCTURE) {
+      return {
+        offset,
+        message: `the YAML holds more than ${MAX_STRUCTURE} values and collections; a spec holds some thousands at most`,
+      };
+    }
     if (MARKERS.has(token)) continue;
     if (token === "\n" || token === "\r\n") onLine = 0;
     else if (token === "[" || token === "{") {
-      if (++flow > MAX_NESTING) return offset;
-    } else if (token === "]" || token === "}") flow -= 1;
+      if (++flow > MAX_NESTING) return { offset, ...deep };
+    } else if (token === "]" || token === "}") flow = Math.max(0, flow - 1);
     else if (token === "-" || token === "?") {
-      if (++onLine > MAX_NESTING) return offset;
+      if (++onLine > MAX_NESTING) return { offset, ...deep };
     }
     offset += token.length;
   }

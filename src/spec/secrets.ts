@@ -56,7 +56,9 @@ export function secretFileWarning(reference: string, specFile: string): string |
   if (ref?.kind !== "file") return undefined;
   const file = resolve(dirname(specFile), ref.path);
   try {
-    const mode = statSync(file).mode;
+    const st = statSync(file);
+    if (!st.isFile()) return `secret file ${file} is not a regular file; wfplan will not read it`;
+    const mode = st.mode;
     if (mode & 0o077) {
       return `secret file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
     }

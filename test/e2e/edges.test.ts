@@ -5,14 +5,22 @@
  * time far below any hang (the bounds are generous, for a busy CI machine).
  */
 import { execFileSync } from "node:child_process";
-import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { oidcConfig, spec, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, mutations, seedRich } from "../helpers/emulator.ts";
+import { emulator, mutations, seededTeamSpec, seedRich } from "../helpers/emulator.ts";
 import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "edges-secret-P9";
@@ -272,5 +280,107 @@ describe("7. an endpoint URL that is not one", () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toContain("TypeError");
     clean(r);
+  });
+});
+
+describe("the review of these edges", () => {
+  it("an endpoint that trickles its answer byte by byte ends within the deadline of a call", async () => {
+    const server = createServer((socket) => {
+      socket.write(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: 100000\r\n\r\n",
+      );
+      const timer = setInterval(() => socket.write("{"), 300);
+      socket.on("close", () => clearInterval(timer));
+      socket.on("error", () => clearInterval(timer));
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const r = await timed(
+      ["plan", "--endpoint-url", url],
+      { WFPLAN_REQUEST_TIMEOUT: "1s" },
+      project(),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no whole answer from .* within 11s/);
+    clean(r);
+  }, 40_000);
+
+  it("a create whose answer was lost (the SDK tried again: 'already exists') is counted as done", async () => {
+    const emu = await emulator({ updateDelayMs: 100 });
+    seedRich(emu, []);
+    emu.setFaults({ delayAnswer: { operation: "CreateWorkteam", ms: 2500, count: 1 } });
+    const dir = project(spec({ workteams: [seededTeamSpec("annotators")] }));
+    const r = await timed(
+      ["apply", "--auto-approve", "--endpoint-url", emu.url],
+      { WFPLAN_REQUEST_TIMEOUT: "1s" },
+      dir,
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "done already: an earlier attempt whose answer was lost had done it",
+    );
+    expect(r.stdout).toContain("Verified");
+    expect(
+      emu.calls.filter((c) => c.operation === "CreateWorkteam").map((c) => c.errorType),
+    ).toEqual([undefined, "ResourceInUse"]);
+  }, 30_000);
+
+  it("Ctrl-C while a poll hangs: the wait stops at once, exit 130, the step stopped", async () => {
+    const emu = await emulator({ updateDelayMs: 60_000 });
+    seedRich(emu, []);
+    emu.onCall((call) => {
+      if (call.operation === "UpdateWorkforce") emu.setFaults({ latencyMs: 60_000 });
+    });
+    const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
+    const run = startWfplan(["apply", "--auto-approve", "--endpoint-url", emu.url], {}, dir);
+    await run.waitFor(/wait until the workforce is Active …/);
+    const start = Date.now();
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    expect(run.output()).toMatch(/■ stopped after/);
+    emu.setFaults({});
+  }, 30_000);
+
+  it("--out that is a directory or a link is refused before any call", async () => {
+    const emu = await emulator();
+    const dir = project();
+    mkdirSync(join(dir, "a-directory"));
+    symlinkSync("/dev/null", join(dir, "a-link"));
+    for (const [out, what] of [
+      ["a-directory", "a directory"],
+      ["a-link", "a symbolic link"],
+    ]) {
+      const r = await timed(["plan", "--out", out!, "--endpoint-url", emu.url], {}, dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot write ${out}: it is ${what}`);
+      clean(r);
+    }
+    expect(emu.calls).toEqual([]);
+  });
+
+  it("a key that is itself a mapping is refused before it is turned into text", async () => {
+    const file = join(project(), "keys.yaml");
+    writeFileSync(file, `version: 1\nworkforce: ${"{".repeat(30)}x: 1${"}: 1".repeat(30)}\n`);
+    const r = await timed(["validate", "-f", file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("a key here is a mapping or a list; spec keys are plain names");
+    clean(r);
+  });
+
+  it("a profile named like an object's own property does not pass for one that exists", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "config"), "[profile other]\n");
+    const r = await timed(
+      ["plan", "--profile", "constructor", "--endpoint-url", "http://127.0.0.1:1"],
+      {
+        AWS_CONFIG_FILE: join(dir, "config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+      },
+      dir,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("profile constructor does not exist");
   });
 });

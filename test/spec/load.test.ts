@@ -704,3 +704,40 @@ describe("the typed spec", () => {
     expect("ipAddressType" in s.workforce).toBe(false);
   });
 });
+
+describe("the largest spec the API allows", () => {
+  it("is within the limits of the loader (size, nesting, structure)", () => {
+    const tags = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`tag-key-${i}`, `value-${i}`]),
+    );
+    const value = spec({
+      workforce: {
+        oidcConfig: oidcConfig({
+          authenticationRequestExtraParams: Object.fromEntries(
+            Array.from({ length: 10 }, (_, i) => [`param${i}`, `value${i}`]),
+          ),
+        }),
+        sourceIpConfig: { cidrs: Array.from({ length: 10 }, (_, i) => `10.${i}.0.0/16`) },
+        tags,
+      },
+      workteams: Array.from({ length: 25 }, (_, t) =>
+        workteam({
+          name: `team-${t}`,
+          description: "d".repeat(200),
+          memberDefinitions: Array.from({ length: 10 }, (_, m) => ({
+            oidcMemberDefinition: {
+              groups: Array.from({ length: 10 }, (_, g) => `group-${m}-${g}`),
+            },
+          })),
+          notificationConfiguration: {
+            notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+          },
+          tags,
+        }),
+      ),
+    });
+    const r = load(value);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.spec?.workteams).toHaveLength(25);
+  });
+});

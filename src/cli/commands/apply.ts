@@ -118,12 +118,14 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     throw new UserError(`--timeout ${wait}: not a duration`, { hint: "such as 90s, 15m or 1h30m" });
 
   let interrupts = 0;
+  const interrupt = new AbortController();
   let progress: ProgressView | undefined;
   /** The step running now, so that an interrupt can say what it does to it. */
   let running: Step | undefined;
   const onSignal = () => {
     interrupts += 1;
     if (interrupts === 1) {
+      interrupt.abort();
       const notice =
         running?.kind === "wait-active"
           ? "Interrupt received: the wait stops now. The workforce update goes on in AWS; run wfplan apply again to finish (it waits for it, then does the remaining steps)."
@@ -196,6 +198,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
       backupDir,
       restoreFrom: open,
       interrupted: () => interrupts > 0,
+      signal: interrupt.signal,
       onEvent,
     });
     outcome = "applied";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { stringify } from "yaml";
-import { writePrivateFile } from "../../apply/files.ts";
+import { checkDestination, writePrivateFile } from "../../apply/files.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
 import { visibleTags } from "../../core/normalize.ts";
@@ -68,6 +68,7 @@ export async function importCommand(opts: ImportOptions): Promise<void> {
       hint: "choose another --out, or pass --force to overwrite it",
     });
   }
+  if (opts.out) checkDestination(opts.out);
   const { client, region } = await connect(opts);
   const live = await readLive(client, region, opts.name);
   await readTags(client, live.workteams);

@@ -1,5 +1,6 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { BACKUP_DIR, type OpenBackups } from "../../apply/backup.ts";
+import { checkDestination } from "../../apply/files.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
 import { planSession } from "../../apply/session.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
@@ -87,6 +88,7 @@ export interface PlanCommandOptions extends PlanFlags {
 
 /** `wfplan plan`: read-only; exit 0 (no changes or changes), 2 with --detailed-exitcode and changes, 1 when blocked. */
 export async function planCommand(opts: PlanCommandOptions): Promise<number> {
+  if (opts.out) checkDestination(opts.out);
   const prepared = await preparePlan(opts);
   const p = prepared.plan;
   const out = process.stdout;
