@@ -76,11 +76,16 @@ export interface ApplyResult {
 /** A pause that an abort (the first Ctrl-C) ends at once. */
 const abortableSleep = (signal?: AbortSignal) => (ms: number) =>
   new Promise<void>((done) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", () => {
+    const stop = () => {
       clearTimeout(timer);
       done();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      done();
+    }, ms);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener("abort", stop, { once: true });
   });
 
 /**
@@ -263,7 +268,9 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         return settled(
           send("CreateWorkforce", () =>
             ctx.client.send(
-              new CreateWorkforceCommand(createWorkforceRequest(ctx.spec, ctx.secret())),
+              new CreateWorkforceCommand(
+                createWorkforceRequest(ctx.spec, step.sendsSecret ? ctx.secret() : undefined),
+              ),
             ),
           ),
           async () => (await describeWorkforce(ctx.client, wfName)) !== null,

@@ -88,15 +88,28 @@ export async function connect(opts: AwsOptions, specRegion?: string): Promise<Co
     o?: { abortSignal?: AbortSignal },
   ) => Promise<unknown>;
   client.send = ((command: unknown, options?: { abortSignal?: AbortSignal }) => {
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const abortSignal = options?.abortSignal
-      ? AbortSignal.any([options.abortSignal, deadline])
-      : deadline;
-    return send(command, { ...options, abortSignal }).catch((e: unknown) => {
-      if (deadline.aborted && e && typeof e === "object")
-        Object.assign(e, { $wfplanDeadline: deadlineMs });
-      throw e;
-    });
+    // One controller per call, cleaned up when it settles: a long wait makes thousands of calls,
+    // and neither a timer nor a listener on the caller's signal may outlive its call.
+    const call = new AbortController();
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      call.abort();
+    }, deadlineMs);
+    timer.unref();
+    const caller = options?.abortSignal;
+    const onAbort = () => call.abort(caller?.reason);
+    if (caller?.aborted) call.abort(caller.reason);
+    else caller?.addEventListener("abort", onAbort, { once: true });
+    return send(command, { ...options, abortSignal: call.signal })
+      .catch((e: unknown) => {
+        if (late && e && typeof e === "object") Object.assign(e, { $wfplanDeadline: deadlineMs });
+        throw e;
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        caller?.removeEventListener("abort", onAbort);
+      });
   }) as typeof client.send;
   // Failures that never reached the service say where they tried, and for how long.
   client.middlewareStack.add(

@@ -84,8 +84,10 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
     for (const t of teams.deleteForOidc)
       steps.push({ kind: "delete-workteam", name: t, reason: "oidc" });
   }
+  // An OIDC workforce is created with its secret; a Cognito one has none.
+  const sendsSecret = workforce.create ? Boolean(spec.workforce.oidcConfig) : workforce.sendsOidc;
   if (workforce.create) {
-    steps.push({ kind: "create-workforce", sendsSecret: true }, wait);
+    steps.push({ kind: "create-workforce", sendsSecret }, wait);
   } else if (workforce.fields.length > 0) {
     const fields = split ? ["oidcConfig"] : workforce.fields;
     steps.push({ kind: "update-workforce", fields, sendsSecret: workforce.sendsOidc }, wait);
@@ -108,7 +110,7 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
     resources,
     steps: notes.blockers.length > 0 ? [] : steps,
     ...notes,
-    sendsSecret: workforce.create || workforce.sendsOidc,
+    sendsSecret,
     summary: {
       add: count("create"),
       change: count("update"),

@@ -120,7 +120,7 @@ export interface ResourcePlan {
 export type Step =
   | { kind: "backup"; workteams: string[] }
   | { kind: "delete-workteam"; name: string; reason: "oidc" | "prune" }
-  | { kind: "create-workforce"; sendsSecret: true }
+  | { kind: "create-workforce"; sendsSecret: boolean }
   | { kind: "update-workforce"; fields: string[]; sendsSecret: boolean }
   | { kind: "wait-active" }
   | { kind: "create-workteam"; name: string; source: TeamSource }

@@ -67,7 +67,7 @@ export function stepLine(s: Step): string {
     case "delete-workteam":
       return `delete workteam ${s.name}${s.reason === "oidc" ? " (it blocks the OIDC update)" : " (not in the spec; pruned)"}`;
     case "create-workforce":
-      return "create the workforce (CreateWorkforce, sends the client secret)";
+      return `create the workforce (CreateWorkforce${s.sendsSecret ? ", sends the client secret" : ""})`;
     case "update-workforce":
       return `update the workforce: ${s.fields.join(", ")} (UpdateWorkforce${s.sendsSecret ? ", sends the client secret" : ""})`;
     case "wait-active":

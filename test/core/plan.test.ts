@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { plan, planOptions } from "../../src/core/plan.ts";
+import { plan, planOptions, workteamsToDelete } from "../../src/core/plan.ts";
 import type {
   LiveState,
   Plan,
@@ -472,6 +472,9 @@ describe("options", () => {
     expect(planOptions(s, { allowWorkteamDeletion: true, rotateClientSecret: true })).toMatchObject(
       { allowWorkteamDeletion: true, rotateClientSecret: true },
     );
+    expect(
+      planOptions(spec({ policy: { allowWorkteamDeletion: true } })).allowWorkteamDeletion,
+    ).toBe(true);
     expect(planOptions(spec())).toEqual({
       allowWorkteamDeletion: false,
       restoreWorkteams: true,
@@ -1001,5 +1004,432 @@ describe("nothing lost, nothing changed wrongly", () => {
         opts(),
       ).resources,
     ).toEqual([]);
+  });
+});
+
+describe("what mutation testing found unchecked in the planner", () => {
+  const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) };
+
+  it("names the workteams a plan deletes, blocked or not, for reading their jobs and tags", () => {
+    const l = live({ workteams: [liveTeam("annotators"), liveTeam("old")] });
+    const blocked = plan(spec({ workforce: newIssuer }), l, opts());
+    expect(codes(blocked)).toEqual(["oidc-change-needs-workteam-deletion"]);
+    expect(workteamsToDelete(blocked)).toEqual(["annotators", "old"]);
+    const pruning = plan(
+      spec({ workteams: [workteam({ description: "Changed" }), workteam({ name: "new" })] }),
+      l,
+      opts({ pruneWorkteams: true }),
+    );
+    expect(pruning.resources.map((r) => `${r.action}:${r.name}`)).toEqual([
+      "update:annotators",
+      "delete:old",
+      "create:new",
+    ]);
+    expect(workteamsToDelete(pruning)).toEqual(["old"]);
+    expect(pruning.steps).toContainEqual({ kind: "delete-workteam", name: "old", reason: "prune" });
+    expect(workteamsToDelete(plan(spec(), l, opts()))).toEqual([]);
+  });
+
+  it("creates a workforce sending the secret, which is new (no before)", () => {
+    const p = plan(spec(), live({ workforce: null }), opts());
+    expect(p.steps[0]).toEqual({ kind: "create-workforce", sendsSecret: true });
+    const secret = p.resources[0]!.changes.find((c) => c.sensitive)!;
+    expect(secret).toEqual({
+      path: "workforce.oidcConfig.clientSecret",
+      action: "create",
+      before: undefined,
+      after: "(sensitive) from ${env:WFPLAN_OIDC_CLIENT_SECRET}",
+      sensitive: true,
+    });
+  });
+
+  it("shows no workforce change when an identity blocker stops the plan", () => {
+    const cognito = { userPool: "us-east-1_AbC", clientId: "c1" };
+    const p = plan(
+      spec({ workforce: { oidcConfig: undefined, cognitoConfig: { ...cognito, clientId: "c2" } } }),
+      live({ workforce: liveWorkforce({ oidcConfig: undefined, cognitoConfig: cognito }) }),
+      opts(),
+    );
+    expect(codes(p)).toEqual(["cognito-config-change"]);
+    expect(p.resources).toEqual([]);
+    // The same pool and client: nothing to block.
+    const same = plan(
+      spec({ workforce: { oidcConfig: undefined, cognitoConfig: cognito } }),
+      live({ workforce: liveWorkforce({ oidcConfig: undefined, cognitoConfig: cognito }) }),
+      opts(),
+    );
+    expect(same.blockers).toEqual([]);
+  });
+
+  it("warns about a Failed workforce, with its reason", () => {
+    const p = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: [] } } }),
+      live({ workforce: liveWorkforce({ status: "Failed", failureReason: "bad range" }) }),
+      opts(),
+    );
+    expect(p.warnings).toEqual([
+      {
+        message: "The workforce's last update failed: bad range.",
+        hint: "apply sends the spec's configuration again",
+      },
+    ]);
+  });
+
+  it.each<[string, Raw, Partial<WorkforceLive>, string | undefined]>([
+    [
+      "IPv6 ranges in the spec while the live workforce is ipv4",
+      { sourceIpConfig: { cidrs: ["2001:db8::/32", "10.0.0.0/16"] } },
+      {},
+      "workforce.sourceIpConfig.cidrs",
+    ],
+    [
+      "ipv4 in the spec while the live ranges hold IPv6",
+      { ipAddressType: "ipv4" },
+      { sourceIpConfig: { cidrs: ["2001:db8::/32"] }, ipAddressType: "dualstack" },
+      "workforce.ipAddressType",
+    ],
+    [
+      "dualstack in the spec",
+      { ipAddressType: "dualstack" },
+      { sourceIpConfig: { cidrs: ["2001:db8::/32"] } },
+      undefined,
+    ],
+    ["IPv4 ranges only", { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } }, {}, undefined],
+    [
+      "both in the spec, where validation has warned already",
+      { sourceIpConfig: { cidrs: ["2001:db8::/32"] }, ipAddressType: "ipv4" },
+      {},
+      undefined,
+    ],
+    ["neither in the spec", {}, { sourceIpConfig: { cidrs: ["2001:db8::/32"] } }, undefined],
+  ])(
+    "warns about IPv6 ranges on an ipv4 workforce on the effective configuration: %s",
+    (_n, wf, l, path) => {
+      const p = plan(spec({ workforce: wf }), live({ workforce: liveWorkforce(l) }), opts());
+      const warning = p.warnings.find((w) => w.message.includes("IPv6"));
+      if (!path) return expect(warning).toBeUndefined();
+      expect(warning).toMatchObject({
+        path,
+        message:
+          "2001:db8::/32 is IPv6 but the workforce's ipAddressType is ipv4, so IPv6 clients never reach the portal.",
+      });
+    },
+  );
+
+  it("names several IPv6 ranges in the plural", () => {
+    const p = plan(
+      spec({ workforce: { ipAddressType: "ipv4" } }),
+      live({
+        workforce: liveWorkforce({
+          ipAddressType: "dualstack",
+          sourceIpConfig: { cidrs: ["2001:db8::/32", "2001:db9::/32"] },
+        }),
+      }),
+      opts(),
+    );
+    expect(p.warnings.map((w) => w.message)).toEqual([
+      "2001:db8::/32, 2001:db9::/32 are IPv6 but the workforce's ipAddressType is ipv4, so IPv6 clients never reach the portal.",
+    ]);
+  });
+
+  it("lists every live IP range that stops a VPC", () => {
+    const p = plan(
+      spec({
+        workforce: {
+          workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] },
+        },
+      }),
+      live({
+        workforce: liveWorkforce({ sourceIpConfig: { cidrs: ["10.0.0.0/16", "10.1.0.0/16"] } }),
+      }),
+      opts(),
+    );
+    expect(p.blockers[0]!.message).toContain("restricts source IPs to 10.0.0.0/16, 10.1.0.0/16 (");
+  });
+
+  it("says so when a Failed workforce gave no reason", () => {
+    const p = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: [] } } }),
+      live({ workforce: liveWorkforce({ status: "Failed" }) }),
+      opts(),
+    );
+    expect(p.resources[0]!.reason).toBe(
+      "its last update failed (no reason given): apply sends the spec's oidcConfig, sourceIpConfig again",
+    );
+  });
+
+  it("creates a Cognito workforce without a secret, and empty tags with no tag lines", () => {
+    const p = plan(
+      spec({
+        workforce: {
+          oidcConfig: undefined,
+          cognitoConfig: { userPool: "us-east-1_AbC", clientId: "c1" },
+          tags: {},
+        },
+      }),
+      live({ workforce: null }),
+      opts(),
+    );
+    expect(paths(p)).toEqual([
+      "create workforce.cognitoConfig.userPool",
+      "create workforce.cognitoConfig.clientId",
+    ]);
+    expect(p.steps[0]).toEqual({ kind: "create-workforce", sendsSecret: false });
+    expect(p.sendsSecret).toBe(false);
+    // Empty workforce tags on a live workforce: nothing to warn about.
+    expect(plan(spec({ workforce: { tags: {} } }), live(), opts()).warnings).toEqual([]);
+  });
+
+  it("creates a workteam with its tags, and without any when they are empty", () => {
+    const p = plan(
+      spec({
+        workteams: [
+          workteam({ name: "tagged", tags: { team: "ml" } }),
+          workteam({ name: "bare", tags: {} }),
+        ],
+      }),
+      live(),
+      opts(),
+    );
+    const tagLines = p.resources.flatMap((r) =>
+      r.changes.filter((c) => c.path.includes(".tags")).map((c) => [c.path, c.after]),
+    );
+    expect(tagLines).toEqual([["workteams.tagged.tags.team", "ml"]]);
+  });
+
+  it("leaves a backup alone while its workteam is live", () => {
+    const p = plan(
+      spec(),
+      live({
+        workteams: [liveTeam("annotators")],
+        restorable: [
+          {
+            name: "annotators",
+            description: "old",
+            memberDefinitions: [{ oidcMemberDefinition: { groups: ["g"] } }],
+            tags: {},
+          },
+        ],
+      }),
+      opts(),
+    );
+    expect(p.resources).toEqual([]);
+    expect(p.steps).toEqual([]);
+  });
+
+  it("names a busy team and its jobs in the words of one or many", () => {
+    const teams = [liveTeam("a"), liveTeam("b")];
+    const one = plan(
+      spec({ workforce: newIssuer }),
+      live({ workteams: teams, jobs: { a: [{ name: "job-a", pendingHuman: 1 }] } }),
+      opts({ allowWorkteamDeletion: true }),
+    );
+    expect(one.blockers[0]!.message).toBe(
+      "Workteam a is used by in-progress labeling jobs (job-a), so it cannot be deleted.",
+    );
+    const two = plan(
+      spec({ workforce: newIssuer }),
+      live({
+        workteams: teams,
+        jobs: { a: [{ name: "job-a", pendingHuman: 1 }], b: [{ name: "job-b", pendingHuman: 2 }] },
+      }),
+      opts({ allowWorkteamDeletion: true }),
+    );
+    expect(two.blockers[0]!.message).toBe(
+      "Workteams a, b are used by in-progress labeling jobs (job-a, job-b), so they cannot be deleted.",
+    );
+  });
+
+  it("sets only the tags that change, and makes no tag step when none do", () => {
+    const l = live({
+      workteams: [liveTeam("annotators", { tags: { team: "ml", env: "dev" }, description: "Old" })],
+    });
+    const p = plan(
+      spec({ workteams: [workteam({ tags: { team: "ml", env: "prod" } })] }),
+      l,
+      opts(),
+    );
+    expect(p.steps).toContainEqual({
+      kind: "tag-workteam",
+      name: "annotators",
+      add: { env: "prod" },
+      remove: [],
+    });
+    const same = plan(
+      spec({ workteams: [workteam({ tags: { team: "ml", env: "dev" } })] }),
+      l,
+      opts(),
+    );
+    expect(same.steps.map((s) => s.kind)).toEqual(["update-workteam", "verify"]);
+  });
+
+  it("says a team restored whole takes nothing from the spec, and no empty tags from the backup", () => {
+    const saved = {
+      name: "legacy",
+      description: "d",
+      memberDefinitions: [{ oidcMemberDefinition: { groups: ["g"] } }],
+      tags: {},
+    };
+    const p = plan(spec(), live({ restorable: [saved] }), opts());
+    expect(p.resources[0]!.fields).toEqual({
+      source: "backup",
+      fromSpec: [],
+      fromBackup: ["description", "memberDefinitions"],
+    });
+    // Before the backup is read, its tags are not known: they are said to come from it.
+    const q = plan(
+      spec({ workforce: newIssuer }),
+      live({ workteams: [liveTeam("legacy")] }),
+      opts({ allowWorkteamDeletion: true }),
+    );
+    expect(q.resources.find((r) => r.name === "legacy")!.fields!.fromBackup).toContain("tags");
+  });
+
+  it("counts only the workteams a plan creates against the limit of 25", () => {
+    const p = plan(
+      spec({
+        workteams: Array.from({ length: 25 }, (_, i) =>
+          workteam({ name: `t${i}`, description: "New" }),
+        ),
+      }),
+      live({ workteams: Array.from({ length: 24 }, (_, i) => liveTeam(`t${i}`)) }),
+      opts(),
+    );
+    // 24 updates and 1 create: 25 at the end.
+    expect(p.blockers).toEqual([]);
+    expect(p.steps.filter((s) => s.kind === "create-workteam")).toHaveLength(1);
+  });
+});
+
+describe("what each blocker, warning and reason says", () => {
+  const cognito = { userPool: "us-east-1_AbC", clientId: "c1" };
+  const cognitoLive = liveWorkforce({ oidcConfig: undefined, cognitoConfig: cognito });
+  const vpc = { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] };
+  const saved = (name: string) => ({
+    name,
+    description: "d",
+    memberDefinitions: [{ oidcMemberDefinition: { groups: ["g"] } }],
+    tags: {},
+  });
+  // Built inside each test, so that mutation testing can tell which test covers what.
+  const cases: [string, () => Plan][] = [
+    ["Cognito → OIDC", () => plan(spec(), live({ workforce: cognitoLive }), opts())],
+    [
+      "OIDC → Cognito",
+      () =>
+        plan(
+          spec({ workforce: { oidcConfig: undefined, cognitoConfig: cognito } }),
+          live(),
+          opts(),
+        ),
+    ],
+    [
+      "another user pool",
+      () =>
+        plan(
+          spec({
+            workforce: {
+              oidcConfig: undefined,
+              cognitoConfig: { ...cognito, userPool: "us-east-1_Other" },
+            },
+          }),
+          live({ workforce: cognitoLive }),
+          opts(),
+        ),
+    ],
+    [
+      "a renamed workforce",
+      () => plan(spec(), live({ workforce: null, otherWorkforce: "old-name" }), opts()),
+    ],
+    [
+      "a Failed workforce with nothing to send",
+      () =>
+        plan(
+          spec({ workforce: { oidcConfig: undefined, cognitoConfig: cognito } }),
+          live({ workforce: { ...cognitoLive, status: "Failed" } }),
+          opts(),
+        ),
+    ],
+    [
+      "a Failed workforce with a reason",
+      () =>
+        plan(
+          spec({ workforce: { sourceIpConfig: { cidrs: [] } } }),
+          live({ workforce: liveWorkforce({ status: "Failed", failureReason: "bad range" }) }),
+          opts(),
+        ),
+    ],
+    [
+      "IP ranges with a live VPC",
+      () =>
+        plan(
+          spec({ workforce: { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } } }),
+          live({ workforce: liveWorkforce({ workforceVpcConfig: vpc }) }),
+          opts(),
+        ),
+    ],
+    [
+      "a VPC with live IP ranges",
+      () =>
+        plan(
+          spec({ workforce: { workforceVpcConfig: vpc } }),
+          live({ workforce: liveWorkforce({ sourceIpConfig: { cidrs: ["10.0.0.0/16"] } }) }),
+          opts(),
+        ),
+    ],
+    [
+      "too many workteams",
+      () =>
+        plan(
+          spec({ workteams: Array.from({ length: 5 }, (_, i) => workteam({ name: `new${i}` })) }),
+          live({ workteams: Array.from({ length: 21 }, (_, i) => liveTeam(`t${i}`)) }),
+          opts(),
+        ),
+    ],
+    [
+      "busy teams",
+      () =>
+        plan(
+          spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) } }),
+          live({ workteams: [liveTeam("a")], jobs: { a: [{ name: "job-a", pendingHuman: 1 }] } }),
+          opts({ allowWorkteamDeletion: true }),
+        ),
+    ],
+    ["workforce tags", () => plan(spec({ workforce: { tags: { team: "ml" } } }), live(), opts())],
+    [
+      "reasons: restore off, undeclared, open backups",
+      () =>
+        plan(
+          spec({
+            workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+            workteams: [workteam({ name: "kept" })],
+          }),
+          live({ workteams: [liveTeam("gone")], restorable: [saved("kept"), saved("legacy")] }),
+          opts({ allowWorkteamDeletion: true, restoreWorkteams: false }),
+        ),
+    ],
+    [
+      "reasons: restored from a backup",
+      () => plan(spec(), live({ restorable: [saved("legacy")] }), opts()),
+    ],
+    [
+      "unmanaged teams",
+      () => plan(spec({ workteams: [] }), live({ workteams: [liveTeam("old")] }), opts()),
+    ],
+  ];
+
+  it.each(cases)("%s", (_name, make) => {
+    const p = make();
+    expect({
+      blockers: p.blockers,
+      warnings: p.warnings,
+      unmanaged: p.unmanaged,
+      resources: p.resources.map(({ type, name, action, reason }) => ({
+        type,
+        name,
+        action,
+        reason,
+      })),
+    }).toMatchSnapshot();
   });
 });

@@ -14,7 +14,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -51,12 +51,17 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
+/** A local server that handles each connection with `onConnection`; resolves with its URL. */
+async function listen(onConnection: (socket: Socket) => void): Promise<string> {
+  const server = createServer(onConnection);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 describe("1. an endpoint that accepts and never answers", () => {
   it("plan ends with a message naming the endpoint, the call and the timeout", async () => {
-    const server = createServer(() => {});
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const url = await listen(() => {});
     const r = await timed(
       ["plan", "--endpoint-url", url],
       { WFPLAN_REQUEST_TIMEOUT: "1s" },
@@ -285,7 +290,7 @@ describe("7. an endpoint URL that is not one", () => {
 
 describe("the review of these edges", () => {
   it("an endpoint that trickles its answer byte by byte ends within the deadline of a call", async () => {
-    const server = createServer((socket) => {
+    const url = await listen((socket) => {
       socket.write(
         "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: 100000\r\n\r\n",
       );
@@ -293,9 +298,6 @@ describe("the review of these edges", () => {
       socket.on("close", () => clearInterval(timer));
       socket.on("error", () => clearInterval(timer));
     });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const r = await timed(
       ["plan", "--endpoint-url", url],
       { WFPLAN_REQUEST_TIMEOUT: "1s" },

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { validateInput } from "../../src/emulator/model.ts";
 import { operations } from "../../src/emulator/operations.ts";
 import model from "../../src/emulator/sagemaker-model.json" with { type: "json" };
-import { emulator, OIDC } from "../helpers/emulator.ts";
+import { emulator, OIDC, rawCall } from "../helpers/emulator.ts";
 
 interface Shape {
   type: string;
@@ -263,16 +263,7 @@ describe("the emulator, checked against the service model", () => {
     const emu = await emulator();
     const wrong: string[] = [];
     for (const c of all.broken) {
-      const res = await fetch(emu.url, {
-        method: "POST",
-        headers: {
-          "x-amz-target": `SageMaker.${c.operation}`,
-          "content-type": "application/x-amz-json-1.1",
-          authorization:
-            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=00",
-        },
-        body: JSON.stringify(c.input),
-      });
+      const res = await rawCall(emu.url, c.operation, c.input);
       const body = (await res.json()) as { __type?: string; message?: string };
       if (
         res.status !== 400 ||

@@ -26,11 +26,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import type { EmulatorState } from "../../src/emulator/state.ts";
-import { emulator, OIDC, sdk, sleep } from "../helpers/emulator.ts";
-
-/** An Authorization header of the form the service expects (the emulator does not check the signature). */
-const SIGNED =
-  "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
+import { emulator, OIDC, rawCall, SIGNED, sdk, sleep } from "../helpers/emulator.ts";
 
 const oidcTeam = (name: string, groups = [name]) =>
   new CreateWorkteamCommand({
@@ -98,15 +94,7 @@ describe("workforces", () => {
     const emu = await emulator();
     await oidcWorkforce(emu);
     for (const op of ["DescribeWorkforce", "ListWorkforces"]) {
-      const res = await fetch(emu.url, {
-        method: "POST",
-        headers: {
-          "x-amz-target": `SageMaker.${op}`,
-          "content-type": "application/x-amz-json-1.1",
-          authorization: SIGNED,
-        },
-        body: JSON.stringify({ WorkforceName: "labelers" }),
-      });
+      const res = await rawCall(emu.url, op, { WorkforceName: "labelers" });
       const text = await res.text();
       expect(res.headers.get("content-type")).toBe("application/x-amz-json-1.1");
       expect(text).toContain("ClientId");
@@ -445,14 +433,9 @@ describe("workteams", () => {
     ]);
     expect(await list({ JobReferenceCodeContains: "special" })).toEqual(["job-2000"]);
     expect(await list({ SortOrder: "Descending" })).toEqual(["job-3000", "job-2000", "job-1000"]);
-    const raw = await fetch(emu.url, {
-      method: "POST",
-      headers: {
-        "x-amz-target": "SageMaker.ListLabelingJobsForWorkteam",
-        "content-type": "application/x-amz-json-1.1",
-        authorization: SIGNED,
-      },
-      body: JSON.stringify({ WorkteamArn, MaxResults: 1 }),
+    const raw = await rawCall(emu.url, "ListLabelingJobsForWorkteam", {
+      WorkteamArn,
+      MaxResults: 1,
     });
     const [job] = ((await raw.json()) as { LabelingJobSummaryList: Record<string, unknown>[] })
       .LabelingJobSummaryList;
@@ -468,18 +451,8 @@ describe("workteams", () => {
   it("writes a modeled exception's message in its Message member, a common error's in message", async () => {
     const emu = await emulator();
     await oidcWorkforce(emu);
-    const post = async (target: string, body: unknown) => {
-      const res = await fetch(emu.url, {
-        method: "POST",
-        headers: {
-          "x-amz-target": `SageMaker.${target}`,
-          "content-type": "application/x-amz-json-1.1",
-          authorization: SIGNED,
-        },
-        body: JSON.stringify(body),
-      });
-      return res.json();
-    };
+    const post = async (target: string, body: unknown) =>
+      (await rawCall(emu.url, target, body)).json();
     const notFound = await post("ListLabelingJobsForWorkteam", {
       WorkteamArn: "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/nope",
     });
@@ -633,15 +606,7 @@ describe("state", () => {
 
   it("answers an unknown operation like the service", async () => {
     const emu = await emulator();
-    const res = await fetch(emu.url, {
-      method: "POST",
-      headers: {
-        "x-amz-target": "SageMaker.DescribeDomain",
-        "content-type": "application/x-amz-json-1.1",
-        authorization: SIGNED,
-      },
-      body: "{}",
-    });
+    const res = await rawCall(emu.url, "DescribeDomain", "{}");
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ __type: "UnknownOperationException" });
   });

@@ -64,6 +64,23 @@ export async function seedWorkforce(client: SageMakerClient, teams: string[] = [
   }
 }
 
+/** An Authorization header of the form the service expects (the emulator does not check the signature). */
+export const SIGNED =
+  "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
+
+/** A request on the wire, as any AWS client sends it, without the SDK (which would shape it). */
+export function rawCall(url: string, operation: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "x-amz-target": `SageMaker.${operation}`,
+      "content-type": "application/x-amz-json-1.1",
+      authorization: SIGNED,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
 export const TOPIC = "arn:aws:sns:us-east-1:123456789012:labeling";
 export const VPC = { VpcId: "vpc-0abc", SecurityGroupIds: ["sg-1"], Subnets: ["subnet-1"] };
 

@@ -1,0 +1,564 @@
+/**
+ * The executor in this process, against the emulator through the real SDK: the order of its
+ * steps, what it does when the service is busy, slow, failing or changed by someone else, and when
+ * it is stopped. (The end-to-end suites run the same paths through the built CLI; these exist so
+ * that a mutant of the executor meets a test that can kill it.)
+ */
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateWorkteamCommand,
+  DeleteWorkteamCommand,
+  type SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { describe, expect, it } from "vitest";
+import { readBackup, writeBackup } from "../../src/apply/backup.ts";
+import {
+  type ApplyContext,
+  type ApplyEvent,
+  executePlan,
+  pollDelays,
+} from "../../src/apply/execute.ts";
+import { planSession, type Session } from "../../src/apply/session.ts";
+import { InterruptedError, UserError } from "../../src/cli/errors.ts";
+import { planOptions } from "../../src/core/plan.ts";
+import type { Plan, PlanOptions, Step } from "../../src/core/types.ts";
+import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
+import { loadSpecText } from "../../src/spec/load.ts";
+import type { Spec } from "../../src/spec/schema.ts";
+import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
+import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+
+const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) };
+const narrower = { sourceIpConfig: { cidrs: ["10.1.0.0/16"] } };
+
+interface Prepared extends Session {
+  emu: Emulator;
+  client: SageMakerClient;
+  spec: Spec;
+  options: PlanOptions;
+  backupDir: string;
+}
+
+/** An emulator seeded with "labelers" and `teams`, and a plan of `raw` against it. */
+async function prepare(
+  raw: Raw,
+  teams: string[] = ["annotators"],
+  o: Partial<PlanOptions> = {},
+  emuOptions: EmulatorOptions = {},
+): Promise<Prepared> {
+  const emu = await emulator(emuOptions);
+  const client = sdk(emu);
+  await seedWorkforce(client, teams);
+  return plan(emu, client, raw, o);
+}
+
+async function plan(
+  emu: Emulator,
+  client: SageMakerClient,
+  raw: Raw,
+  o: Partial<PlanOptions> = {},
+  backupDir = mkdtempSync(join(tmpdir(), "wfplan-execute-")),
+): Promise<Prepared> {
+  const theSpec = loadSpecText(yaml(raw), "w.yaml").spec!;
+  const options = { ...planOptions(theSpec), ...o };
+  const session = await planSession({
+    client,
+    region: "us-east-1",
+    spec: theSpec,
+    options,
+    backupDir,
+    specFile: "w.yaml",
+    env: { WFPLAN_OIDC_CLIENT_SECRET: "execute-secret" },
+  });
+  return { ...session, emu, client, spec: theSpec, options, backupDir };
+}
+
+/** Runs the plan (or `steps` instead of its own); the error, if any, is returned, not thrown. */
+async function execute(p: Prepared, over: Partial<ApplyContext> = {}, steps?: Step[]) {
+  const events: ApplyEvent[] = [];
+  const thePlan: Plan = steps ? { ...p.plan, steps } : p.plan;
+  const ctx: ApplyContext = {
+    client: p.client,
+    spec: p.spec,
+    plan: thePlan,
+    live: p.live,
+    options: p.options,
+    region: "us-east-1",
+    secret: () => "execute-secret",
+    waitTimeoutMs: 10_000,
+    backupDir: p.backupDir,
+    restoreFrom: p.openBackups,
+    interrupted: () => false,
+    // The emulator's updates take real (short) time: a poll waits a millisecond, not a second.
+    sleep: () => new Promise((r) => setTimeout(r, 1)),
+    ...over,
+    onEvent: (e) => {
+      events.push(e);
+      over.onEvent?.(e);
+    },
+  };
+  try {
+    return { result: await executePlan(ctx), events, error: undefined };
+  } catch (error) {
+    return { result: undefined, events, error: error as Error };
+  }
+}
+
+/** A clock that only the executor's own sleeps move: waits end by waitTimeout, not by time. */
+function fakeClock() {
+  let t = 1_700_000_000_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+}
+
+const mutating = (emu: Emulator, from = 0) =>
+  emu.calls
+    .slice(from)
+    .filter((c) => !/^(Describe|List)/.test(c.operation))
+    .map((c) => `${c.operation}${c.errorType ? `!${c.errorType}` : ""}`);
+
+const stepEvents = (events: ApplyEvent[]) =>
+  events
+    .filter((e) => e.type.startsWith("step-"))
+    .map((e) => {
+      const step = (e as { step: Step }).step;
+      return `${e.type} ${step.kind}${"name" in step ? ` ${step.name}` : ""}`;
+    });
+
+const team = (emu: Emulator, name: string) =>
+  emu.state().workteams.find((t) => t.WorkteamName === name);
+
+describe("the executor", () => {
+  it("runs an OIDC change in order, with the backup on disk before the first delete", async () => {
+    const p = await prepare({ ...spec({ workforce: newIssuer }) }, ["annotators", "reviewers"], {
+      allowWorkteamDeletion: true,
+    });
+    const before = p.emu.state().workteams.map((t) => structuredClone(t));
+    const backupsAtDelete: string[][] = [];
+    p.emu.onCall((c) => {
+      if (c.operation === "DeleteWorkteam") backupsAtDelete.push(readdirSync(p.backupDir));
+    });
+    const mark = p.emu.calls.length;
+    const { result, events, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(stepEvents(events)).toEqual([
+      "step-start backup",
+      "step-done backup",
+      "step-start delete-workteam annotators",
+      "step-done delete-workteam annotators",
+      "step-start delete-workteam reviewers",
+      "step-done delete-workteam reviewers",
+      "step-start update-workforce",
+      "step-done update-workforce",
+      "step-start wait-active",
+      "step-done wait-active",
+      "step-start create-workteam annotators",
+      "step-done create-workteam annotators",
+      "step-start create-workteam reviewers",
+      "step-done create-workteam reviewers",
+      "step-start verify",
+      "step-done verify",
+    ]);
+    expect(mutating(p.emu, mark)).toEqual([
+      "DeleteWorkteam",
+      "DeleteWorkteam",
+      "UpdateWorkforce",
+      "CreateWorkteam",
+      "CreateWorkteam",
+    ]);
+    // The backup file was there, whole, before the first delete.
+    expect(backupsAtDelete[0]).toHaveLength(1);
+    const backup = readBackup(result!.backupFile!);
+    expect(backup.workteams.map((t) => [t.workteam.WorkteamName, t.tags])).toEqual([
+      ["annotators", [{ Key: "team", Value: "annotators" }]],
+      ["reviewers", [{ Key: "team", Value: "reviewers" }]],
+    ]);
+    expect(events.find((e) => e.type === "step-done" && e.step.kind === "backup")).toMatchObject({
+      note: result!.backupFile,
+    });
+    expect(events.at(-1)).toMatchObject({ type: "step-done", note: "all as expected" });
+    expect(result!.remaining).toEqual([]);
+    expect(result!.completed).toEqual(p.plan.steps);
+    // Each workteam is back as it was, tags included; the workforce has the new issuer.
+    for (const t of before) {
+      const now = team(p.emu, t.WorkteamName)!;
+      expect(now.Description).toBe(t.Description);
+      expect(now.MemberDefinitions).toEqual(t.MemberDefinitions);
+      expect(p.emu.state().tags[now.WorkteamArn]).toEqual(p.emu.state().tags[t.WorkteamArn]);
+    }
+    expect(p.emu.state().workforces[0]!.OidcConfig!.Issuer).toBe("https://new.example.com");
+  });
+
+  it("keeps an earlier apply's backed-up workteams in the new backup, and restores them", async () => {
+    const emu = await emulator();
+    const client = sdk(emu);
+    await seedWorkforce(client, ["annotators", "legacy"]);
+    const backupDir = mkdtempSync(join(tmpdir(), "wfplan-execute-"));
+    // An earlier apply backed up "legacy", deleted it, and stopped.
+    const earlier = await plan(emu, client, spec({ workteams: [workteam()] }), {
+      pruneWorkteams: true,
+    });
+    const legacy = await execute(earlier, {}, [
+      { kind: "backup", workteams: ["legacy"] },
+      { kind: "delete-workteam", name: "legacy", reason: "prune" },
+    ]);
+    expect(legacy.error).toBeUndefined();
+    writeBackup(
+      join(backupDir, "labelers-20260101T000000Z.json"),
+      readBackup(legacy.result!.backupFile!),
+    );
+    const again = await plan(
+      emu,
+      client,
+      spec({ workforce: newIssuer }),
+      {
+        allowWorkteamDeletion: true,
+      },
+      backupDir,
+    );
+    expect(again.live.restorable?.map((t) => t.name)).toEqual(["legacy"]);
+    const { result, error } = await execute(again);
+    expect(error).toBeUndefined();
+    expect(readBackup(result!.backupFile!).workteams.map((t) => t.workteam.WorkteamName)).toEqual([
+      "annotators",
+      "legacy",
+    ]);
+    expect(team(emu, "legacy")?.Description).toBe("legacy team");
+    expect(emu.state().tags[team(emu, "legacy")!.WorkteamArn]).toEqual({ team: "legacy" });
+    expect(result!.remaining).toEqual([]);
+  });
+
+  it("waits for an update someone else started (ConflictException), then sends its own", async () => {
+    const p = await prepare(
+      spec({ workforce: narrower }),
+      ["annotators"],
+      {},
+      { updateDelayMs: 50 },
+    );
+    p.emu.invoke("UpdateWorkforce", {
+      WorkforceName: "labelers",
+      SourceIpConfig: { Cidrs: ["10.2.0.0/16"] },
+    });
+    const { result, events, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(events.filter((e) => e.type === "retry").map((e) => e.message)).toEqual([
+      "UpdateWorkforce: the workforce is busy (Workforce labelers is Updating; update it again when it is Active.); waiting",
+    ]);
+    expect(mutating(p.emu)).toContain("UpdateWorkforce!ConflictException");
+    expect(p.emu.state().workforces[0]!.SourceIpConfig.Cidrs).toEqual(["10.1.0.0/16"]);
+    expect(result!.remaining).toEqual([]);
+  });
+
+  it("gives up on a busy workforce after five attempts", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    const wf = p.emu.state().workforces[0]!;
+    const other = () =>
+      p.emu.invoke("UpdateWorkforce", {
+        WorkforceName: "labelers",
+        SourceIpConfig: { Cidrs: ["10.2.0.0/16"] },
+      });
+    // Another client starts an update each time this one finds the workforce Active.
+    p.emu.onCall((c) => {
+      if (c.operation === "DescribeWorkforce" && wf.Status === "Active") other();
+    });
+    other();
+    const { events, error } = await execute(p, {
+      sleep: async () => {
+        wf.Status = "Active"; // the other client's update is over
+      },
+    });
+    expect(error?.message).toMatch(/ConflictException|Updating/);
+    expect(events.filter((e) => e.type === "retry")).toHaveLength(4);
+    expect(mutating(p.emu).filter((c) => c === "UpdateWorkforce!ConflictException")).toHaveLength(
+      5,
+    );
+  });
+
+  it("ends a wait at waitTimeout, polling sooner at first and never past the deadline", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    const clock = fakeClock();
+    const { events, error } = await execute(p, { ...clock, waitTimeoutMs: 5000 });
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toBe("the workforce is still Updating after 5s (waitTimeout)");
+    expect((error as UserError).hint).toBe(
+      "run wfplan apply again later: it waits again and finishes the remaining steps",
+    );
+    expect(clock.slept).toEqual([250, 375, 563, 845, 1000, 1000, 967]);
+    expect(clock.slept.reduce((a, b) => a + b)).toBe(5000);
+    const waiting = events.filter((e) => e.type === "waiting");
+    expect(waiting[0]).toEqual({ type: "waiting", status: "Updating", elapsedMs: 0 });
+    expect(waiting.at(-1)).toEqual({ type: "waiting", status: "Updating", elapsedMs: 4033 });
+    expect(stepEvents(events).at(-1)).toBe("step-failed wait-active");
+  });
+
+  it("says an update failed, with the service's reason", async () => {
+    const p = await prepare(
+      spec({ workforce: narrower }),
+      [],
+      {},
+      { updateDelayMs: 20, faults: { failUpdates: { reason: "the range is taken", count: 1 } } },
+    );
+    const { error } = await execute(p);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toBe("the workforce update failed: the range is taken");
+    expect((error as UserError).hint).toMatch(/^fix the cause, then run wfplan apply again/);
+  });
+
+  it("keeps waiting through polls that fail, until they answer again", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 20 });
+    p.emu.onCall((c) => {
+      if (c.operation === "UpdateWorkforce") p.emu.setFaults({ errorEvery: 1, errorStatus: 503 });
+    });
+    let sleeps = 0;
+    const { result, events, error } = await execute(p, {
+      sleep: async () => {
+        // Three polls fail; then the service answers, and the update is over.
+        if (++sleeps === 3) p.emu.setFaults({});
+        await new Promise((r) => setTimeout(r, 25));
+      },
+    });
+    expect(error).toBeUndefined();
+    const retries = events.filter((e) => e.type === "retry");
+    expect(retries).toHaveLength(3);
+    expect(retries[0]!.message).toMatch(/; still waiting$/);
+    expect(result!.remaining).toEqual([]);
+  });
+
+  it("ends a wait whose polls never answer at waitTimeout, and says why", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 20 });
+    p.emu.onCall((c) => {
+      if (c.operation === "UpdateWorkforce") p.emu.setFaults({ errorEvery: 1 });
+    });
+    const clock = fakeClock();
+    const { error } = await execute(p, { ...clock, waitTimeoutMs: 3000 });
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toMatch(
+      /^the workforce's status could not be read for the rest of the wait \(3s, waitTimeout\): /,
+    );
+    expect(clock.slept.reduce((a, b) => a + b)).toBe(3000);
+  });
+
+  it("stops a wait for a workforce that disappeared", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    const { error } = await execute(p, {
+      sleep: async () => {
+        p.emu.state().workforces.splice(0);
+      },
+    });
+    expect(error?.message).toBe("workforce labelers disappeared while waiting for it");
+  });
+
+  it("stops between steps when interrupted, and says what was done and what was not", async () => {
+    const p = await prepare(spec({ workforce: newIssuer }), ["annotators"], {
+      allowWorkteamDeletion: true,
+    });
+    const mark = p.emu.calls.length;
+    let stop = false;
+    const { events, error } = await execute(p, {
+      interrupted: () => stop,
+      onEvent: (e) => {
+        if (e.type === "step-done") stop = true;
+      },
+    });
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error!.message).toBe(
+      "Done: backup. Not done: delete-workteam annotators, update-workforce, wait-active, create-workteam annotators, verify. Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+    );
+    expect(stepEvents(events)).toEqual(["step-start backup", "step-done backup"]);
+    expect(mutating(p.emu, mark)).toEqual([]);
+  });
+
+  it("stops a wait at once when its signal aborts", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    const stop = new AbortController();
+    const { events, error } = await execute(p, {
+      sleep: undefined,
+      signal: stop.signal,
+      interrupted: () => stop.signal.aborted,
+      onEvent: (e) => {
+        if (e.type === "waiting") stop.abort();
+      },
+    });
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error!.message).toMatch(
+      /^Interrupted while (waiting|the workforce was Updating)\. Done: update-workforce\. Not done: wait-active, verify\./,
+    );
+    expect(stepEvents(events).at(-1)).toBe("step-stopped wait-active");
+  });
+
+  it("deletes nothing when a workteam took a labeling job after the plan", async () => {
+    const p = await prepare(spec({ workforce: newIssuer }), ["annotators"], {
+      allowWorkteamDeletion: true,
+    });
+    p.emu.state().labelingJobs.push({
+      workteamName: "annotators",
+      LabelingJobName: "late-job",
+      JobReferenceCode: "ref",
+      WorkRequesterAccountId: "123456789012",
+      CreationTime: 1,
+      LabelCounters: { HumanLabeled: 0, PendingHuman: 3, Total: 3 },
+    });
+    const mark = p.emu.calls.length;
+    const { events, error } = await execute(p);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toBe(
+      "workteam annotators now has in-progress labeling jobs; nothing was deleted",
+    );
+    expect(mutating(p.emu, mark)).toEqual([]);
+    expect(readdirSync(p.backupDir)).toEqual([]);
+    expect(stepEvents(events)).toEqual(["step-start backup", "step-failed backup"]);
+  });
+
+  it("refuses to delete a workteam that is in no backup, or to restore one it has no backup of", async () => {
+    const p = await prepare(spec(), ["annotators"]);
+    const del = await execute(p, {}, [
+      { kind: "delete-workteam", name: "annotators", reason: "oidc" },
+    ]);
+    expect(del.error?.message).toBe(
+      "refusing to delete workteam annotators: it is not in a backup",
+    );
+    expect(team(p.emu, "annotators")).toBeDefined();
+    const create = await execute(p, {}, [
+      { kind: "create-workteam", name: "gone", source: "backup" },
+    ]);
+    expect(create.error).toBeInstanceOf(UserError);
+    expect(create.error?.message).toBe("cannot recreate workteam gone: it is in no backup");
+  });
+
+  describe("a create or delete whose answer was lost", () => {
+    /** A client whose first answer to `command` is lost after the service has acted on it. */
+    function losing(client: SageMakerClient, command: new (...a: never[]) => unknown) {
+      const send = client.send.bind(client) as (c: unknown, o?: unknown) => Promise<unknown>;
+      let lost = false;
+      client.send = (async (c: unknown, o?: unknown) => {
+        const out = await send(c, o);
+        if (c instanceof command && !lost) {
+          lost = true;
+          throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+        }
+        return out;
+      }) as typeof client.send;
+    }
+
+    it("is done when the live state says it was done", async () => {
+      const p = await prepare(spec({ workteams: [workteam({ name: "new" })] }), []);
+      losing(p.client, CreateWorkteamCommand);
+      const { result, events, error } = await execute(p);
+      expect(error).toBeUndefined();
+      const note = "done already: an earlier attempt whose answer was lost had done it";
+      expect(events.filter((e) => e.type === "step-done" && e.note === note)).toHaveLength(1);
+      expect(result!.remaining).toEqual([]);
+    });
+
+    it("is done for a delete too", async () => {
+      const p = await prepare(spec({ workforce: newIssuer }), ["annotators"], {
+        allowWorkteamDeletion: true,
+      });
+      losing(p.client, DeleteWorkteamCommand);
+      const { events, error } = await execute(p);
+      expect(error).toBeUndefined();
+      expect(
+        events.find((e) => e.type === "step-done" && e.step.kind === "delete-workteam"),
+      ).toMatchObject({
+        note: "done already: an earlier attempt whose answer was lost had done it",
+      });
+    });
+
+    it("is an error when the live state says it was not", async () => {
+      const p = await prepare(spec({ workteams: [workteam({ name: "new" })] }), []);
+      const send = p.client.send.bind(p.client) as (c: unknown) => Promise<unknown>;
+      p.client.send = (async (c: unknown) => {
+        if (c instanceof CreateWorkteamCommand)
+          throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+        return send(c);
+      }) as typeof p.client.send;
+      const { error } = await execute(p);
+      expect(error?.message).toMatch(/^CreateWorkteam new: no answer/);
+      expect(team(p.emu, "new")).toBeUndefined();
+    });
+
+    it("is an error when interrupted, without asking the live state", async () => {
+      const p = await prepare(spec({ workteams: [workteam({ name: "new" })] }), []);
+      losing(p.client, CreateWorkteamCommand);
+      let stop = false;
+      const { error } = await execute(p, {
+        interrupted: () => stop,
+        onEvent: (e) => {
+          if (e.type === "step-start" && e.step.kind === "create-workteam") stop = true;
+        },
+      });
+      expect(error?.message).toMatch(/^CreateWorkteam new: no answer/);
+    });
+  });
+
+  it("removes tags before it adds them", async () => {
+    const p = await prepare(
+      spec({ workteams: [workteam({ name: "annotators", tags: { owner: "ml" } })] }),
+      ["annotators"],
+    );
+    const mark = p.emu.calls.length;
+    const { result, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(mutating(p.emu, mark)).toEqual(["UpdateWorkteam", "DeleteTags", "AddTags"]);
+    expect(p.emu.state().tags[team(p.emu, "annotators")!.WorkteamArn]).toEqual({ owner: "ml" });
+    expect(result!.remaining).toEqual([]);
+    const missing = await execute(p, {}, [
+      { kind: "tag-workteam", name: "ghost", add: { a: "b" }, remove: [] },
+    ]);
+    expect(missing.error?.message).toBe("workteam ghost is not in the live state the plan read");
+  });
+
+  it("verifies every field, managed or not: a change made meanwhile is reported", async () => {
+    const p = await prepare(spec({ workforce: narrower }), ["annotators"]);
+    p.emu.onCall((c) => {
+      if (c.operation !== "UpdateWorkforce") return;
+      p.emu.invoke("UpdateWorkteam", { WorkteamName: "annotators", Description: "changed" });
+      const arn = team(p.emu, "annotators")!.WorkteamArn;
+      p.emu.invoke("AddTags", { ResourceArn: arn, Tags: [{ Key: "extra", Value: "x" }] });
+    });
+    const { result, events, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(result!.remaining).toEqual([
+      'workteams.annotators.description: expected "annotators team", found "changed"',
+      'workteams.annotators.tags.extra: expected (none), found "x"',
+    ]);
+    expect(events.at(-1)).toMatchObject({ note: "2 difference(s) remain" });
+  });
+
+  it("reports a field the service recorded otherwise than it was sent", async () => {
+    const p = await prepare(spec({ workforce: narrower }), []);
+    // The emulator records another range than the one sent, as a misbehaving service might.
+    p.emu.onCall((c) => {
+      if (c.operation === "UpdateWorkforce")
+        p.emu.state().workforces[0]!.SourceIpConfig.Cidrs = ["10.9.0.0/16"];
+    });
+    const { result } = await execute(p);
+    expect(result!.remaining).toEqual([
+      'workforce.sourceIpConfig.cidrs: expected ["10.1.0.0/16"], found ["10.9.0.0/16"]',
+    ]);
+  });
+});
+
+describe("poll delays", () => {
+  it("start at 250 ms and grow by half up to 1 s in the first minute, then up to 5 s", () => {
+    const delay = pollDelays();
+    expect([0, 1, 2, 3, 4, 5].map(() => delay(0))).toEqual([250, 375, 563, 845, 1000, 1000]);
+    expect([1, 2, 3, 4, 5].map(() => delay(60_000))).toEqual([1000, 1500, 2250, 3375, 5000]);
+  });
+});
+
+it("leaves no file behind for a plan without a backup step", async () => {
+  const p = await prepare(spec({ workforce: narrower }), []);
+  const { result } = await execute(p);
+  expect(result!.backupFile).toBeUndefined();
+  expect(existsSync(p.backupDir) && readdirSync(p.backupDir)).toEqual([]);
+});
