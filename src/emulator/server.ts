@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   /** Updating → Active (or Failed). */
   updateDelayMs?: number;
   faults?: Faults;
+  /** The time (ms since the epoch), for tests that move it themselves; Date.now by default. */
+  clock?: () => number;
   /** One line per API call, for `wfplan emulator` to print. */
   log?: (line: string) => void;
 }
@@ -87,6 +89,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let count = 0;
   const calls: CallRecord[] = [];
   const listeners = new Set<CallListener>();
+  const clock = opts.clock ?? Date.now;
   const persist = () => {
     if (opts.stateFile) saveState(opts.stateFile, state);
   };
@@ -94,7 +97,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const ctx = (region: string): OperationContext => ({
     state,
     region,
-    now: Date.now(),
+    now: clock(),
     createDelayMs: opts.createDelayMs ?? 2000,
     updateDelayMs: opts.updateDelayMs ?? 3000,
     vpcEndpointLeftOnDetach: faults.vpcEndpointLeftOnDetach === true,
@@ -213,7 +216,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const parsed = body ? JSON.parse(body) : undefined;
     switch (`${method} ${path}`) {
       case "GET /_emulator/state":
-        settle(state, Date.now());
+        settle(state, clock());
         return [200, state];
       case "GET /_emulator/calls":
         return [200, calls];

@@ -28,13 +28,15 @@ import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { loadSpecText } from "../../src/spec/load.ts";
 import type { Spec } from "../../src/spec/schema.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
-import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { emulator, manualClock, sdk, seedWorkforce } from "../helpers/emulator.ts";
 
 const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) };
 const narrower = { sourceIpConfig: { cidrs: ["10.1.0.0/16"] } };
 
 interface Prepared extends Session {
   emu: Emulator;
+  /** The emulator's time, which the executor's sleeps move (absent: real time, no delays). */
+  time?: FakeTime;
   client: SageMakerClient;
   spec: Spec;
   options: PlanOptions;
@@ -48,10 +50,12 @@ async function prepare(
   o: Partial<PlanOptions> = {},
   emuOptions: EmulatorOptions = {},
 ): Promise<Prepared> {
-  const emu = await emulator(emuOptions);
+  const time = fakeTime();
+  // Updates take as long as they do on the service; only the executor's sleeps move the clock.
+  const emu = await emulator({ updateDelayMs: 3000, ...emuOptions, clock: time.now });
   const client = sdk(emu);
   await seedWorkforce(client, teams);
-  return plan(emu, client, raw, o);
+  return { ...(await plan(emu, client, raw, o)), time };
 }
 
 async function plan(
@@ -91,8 +95,8 @@ async function execute(p: Prepared, over: Partial<ApplyContext> = {}, steps?: St
     backupDir: p.backupDir,
     restoreFrom: p.openBackups,
     interrupted: () => false,
-    // The emulator's updates take real (short) time: a poll waits a millisecond, not a second.
-    sleep: () => new Promise((r) => setTimeout(r, 1)),
+    now: p.time?.now,
+    sleep: p.time?.sleep ?? (async () => {}),
     ...over,
     onEvent: (e) => {
       events.push(e);
@@ -106,16 +110,18 @@ async function execute(p: Prepared, over: Partial<ApplyContext> = {}, steps?: St
   }
 }
 
-/** A clock that only the executor's own sleeps move: waits end by waitTimeout, not by time. */
-function fakeClock() {
-  let t = 1_700_000_000_000;
+type FakeTime = ReturnType<typeof fakeTime>;
+
+/** Time that only the executor's sleeps move, shared with the emulator: a wait takes no real time. */
+function fakeTime() {
+  const clock = manualClock();
   const slept: number[] = [];
   return {
+    now: clock.now,
     slept,
-    now: () => t,
     sleep: async (ms: number) => {
       slept.push(ms);
-      t += ms;
+      clock.advance(ms);
     },
   };
 }
@@ -238,12 +244,7 @@ describe("the executor", () => {
   });
 
   it("waits for an update someone else started (ConflictException), then sends its own", async () => {
-    const p = await prepare(
-      spec({ workforce: narrower }),
-      ["annotators"],
-      {},
-      { updateDelayMs: 50 },
-    );
+    const p = await prepare(spec({ workforce: narrower }), ["annotators"]);
     p.emu.invoke("UpdateWorkforce", {
       WorkforceName: "labelers",
       SourceIpConfig: { Cidrs: ["10.2.0.0/16"] },
@@ -285,15 +286,13 @@ describe("the executor", () => {
 
   it("ends a wait at waitTimeout, polling sooner at first and never past the deadline", async () => {
     const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
-    const clock = fakeClock();
-    const { events, error } = await execute(p, { ...clock, waitTimeoutMs: 5000 });
+    const { events, error } = await execute(p, { waitTimeoutMs: 5000 });
     expect(error).toBeInstanceOf(UserError);
     expect(error!.message).toBe("the workforce is still Updating after 5s (waitTimeout)");
     expect((error as UserError).hint).toBe(
       "run wfplan apply again later: it waits again and finishes the remaining steps",
     );
-    expect(clock.slept).toEqual([250, 375, 563, 845, 1000, 1000, 967]);
-    expect(clock.slept.reduce((a, b) => a + b)).toBe(5000);
+    expect(p.time!.slept).toEqual([250, 375, 563, 845, 1000, 1000, 967]);
     const waiting = events.filter((e) => e.type === "waiting");
     expect(waiting[0]).toEqual({ type: "waiting", status: "Updating", elapsedMs: 0 });
     expect(waiting.at(-1)).toEqual({ type: "waiting", status: "Updating", elapsedMs: 4033 });
@@ -305,7 +304,7 @@ describe("the executor", () => {
       spec({ workforce: narrower }),
       [],
       {},
-      { updateDelayMs: 20, faults: { failUpdates: { reason: "the range is taken", count: 1 } } },
+      { faults: { failUpdates: { reason: "the range is taken", count: 1 } } },
     );
     const { error } = await execute(p);
     expect(error).toBeInstanceOf(UserError);
@@ -314,16 +313,15 @@ describe("the executor", () => {
   });
 
   it("keeps waiting through polls that fail, until they answer again", async () => {
-    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 20 });
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 500 });
     p.emu.onCall((c) => {
       if (c.operation === "UpdateWorkforce") p.emu.setFaults({ errorEvery: 1, errorStatus: 503 });
     });
-    let sleeps = 0;
     const { result, events, error } = await execute(p, {
-      sleep: async () => {
+      sleep: async (ms) => {
         // Three polls fail; then the service answers, and the update is over.
-        if (++sleeps === 3) p.emu.setFaults({});
-        await new Promise((r) => setTimeout(r, 25));
+        if (p.time!.slept.length === 2) p.emu.setFaults({});
+        await p.time!.sleep(ms);
       },
     });
     expect(error).toBeUndefined();
@@ -334,17 +332,16 @@ describe("the executor", () => {
   });
 
   it("ends a wait whose polls never answer at waitTimeout, and says why", async () => {
-    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 20 });
+    const p = await prepare(spec({ workforce: narrower }), []);
     p.emu.onCall((c) => {
       if (c.operation === "UpdateWorkforce") p.emu.setFaults({ errorEvery: 1 });
     });
-    const clock = fakeClock();
-    const { error } = await execute(p, { ...clock, waitTimeoutMs: 3000 });
+    const { error } = await execute(p, { waitTimeoutMs: 3000 });
     expect(error).toBeInstanceOf(UserError);
     expect(error!.message).toMatch(
       /^the workforce's status could not be read for the rest of the wait \(3s, waitTimeout\): /,
     );
-    expect(clock.slept.reduce((a, b) => a + b)).toBe(3000);
+    expect(p.time!.slept).toEqual([250, 375, 563, 845, 967]);
   });
 
   it("stops a wait for a workforce that disappeared", async () => {

@@ -410,7 +410,7 @@ describe("plan, apply, plan again (property)", () => {
             restoreFrom: openBackups,
             interrupted: () => false,
             onEvent: () => {},
-            sleep: () => new Promise((r) => setTimeout(r, 5)),
+            sleep: async () => {}, // updates end at once (updateDelayMs 0)
           });
           expect(result.remaining).toEqual([]);
           expect(judged(emu.state())).toEqual(

@@ -12,6 +12,7 @@ import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import {
   emulator,
+  manualClock,
   mutations,
   seededTeamSpec,
   seedRich,
@@ -313,20 +314,17 @@ describe("6. a saved plan file is not trusted blindly", () => {
   });
 
   it("a plan file saved while the workforce was Updating applies once it is Active", async () => {
-    const emu = await seeded(["annotators"], { updateDelayMs: 600 });
+    const clock = manualClock({ running: true });
+    const emu = await seeded(["annotators"], { updateDelayMs: 600, clock: clock.now });
     emu.invoke("UpdateWorkforce", { WorkforceName: "labelers", SourceIpConfig: { Cidrs: [] } });
     const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
     const out = join(dir, "plan.json");
     const planned = await run(emu, dir, "plan", "--out", out);
     expect(planned.stdout).toContain("The workforce is Updating");
-    await new Promise<void>((done) => {
-      const poll = () => {
-        emu.invoke("ListWorkforces", {});
-        if (emu.state().workforces[0]!.Status === "Active") done();
-        else setTimeout(poll, 50);
-      };
-      poll();
-    });
+    // The update ends: the emulator's clock moves past it.
+    clock.advance(600);
+    emu.invoke("ListWorkforces", {});
+    expect(emu.state().workforces[0]!.Status).toBe("Active");
     const r = await run(emu, dir, "apply", out);
     expect(r.code, all(r)).toBe(0);
     expect(emu.state().workforces[0]!.SourceIpConfig.Cidrs).toEqual(["10.9.0.0/16"]);

@@ -26,7 +26,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import type { EmulatorState } from "../../src/emulator/state.ts";
-import { emulator, OIDC, rawCall, SIGNED, sdk, sleep } from "../helpers/emulator.ts";
+import { emulator, manualClock, OIDC, rawCall, SIGNED, sdk } from "../helpers/emulator.ts";
 
 const oidcTeam = (name: string, groups = [name]) =>
   new CreateWorkteamCommand({
@@ -53,18 +53,25 @@ async function failure(
   throw new Error("expected the call to fail");
 }
 
-async function waitActive(client: SageMakerClient, name = "labelers") {
-  for (let i = 0; i < 100; i++) {
-    const { Workforce } = await client.send(new DescribeWorkforceCommand({ WorkforceName: name }));
-    if (Workforce?.Status !== "Updating" && Workforce?.Status !== "Initializing") return Workforce!;
-    await sleep(20);
-  }
-  throw new Error("workforce never settled");
+/**
+ * The workforce once its update or creation is over: the test's clock moves past it (an emulator
+ * without one finishes them at once, its delays being 0).
+ */
+async function waitActive(
+  client: SageMakerClient,
+  clock?: ReturnType<typeof manualClock>,
+  name = "labelers",
+) {
+  clock?.advance(3_600_000);
+  const { Workforce } = await client.send(new DescribeWorkforceCommand({ WorkforceName: name }));
+  expect(Workforce?.Status).not.toMatch(/^(Updating|Initializing)$/);
+  return Workforce!;
 }
 
 describe("workforces", () => {
   it("creates an OIDC workforce: Initializing, then Active; real ARN and subdomain; no secret", async () => {
-    const emu = await emulator({ createDelayMs: 150 });
+    const clock = manualClock();
+    const emu = await emulator({ ...{ createDelayMs: 150 }, clock: clock.now });
     const client = sdk(emu);
     const { WorkforceArn } = await client.send(
       new CreateWorkforceCommand({
@@ -86,7 +93,7 @@ describe("workforces", () => {
     expect(first.Workforce!.CreateDate).toBeInstanceOf(Date);
     const { ClientSecret, ...visible } = OIDC;
     expect(first.Workforce!.OidcConfig).toEqual(visible);
-    expect((await waitActive(client)).Status).toBe("Active");
+    expect((await waitActive(client, clock)).Status).toBe("Active");
     expect(JSON.stringify(emu.state())).not.toContain(OIDC.ClientSecret);
   });
 
@@ -180,7 +187,8 @@ describe("workforces", () => {
   });
 
   it("updates: Updating, ConflictException while updating, then Active with the change", async () => {
-    const emu = await emulator({ updateDelayMs: 200 });
+    const clock = manualClock();
+    const emu = await emulator({ ...{ updateDelayMs: 200 }, clock: clock.now });
     const client = await oidcWorkforce(emu);
     const { Workforce } = await client.send(
       new UpdateWorkforceCommand({
@@ -199,7 +207,7 @@ describe("workforces", () => {
       ),
     );
     expect(conflict.name).toBe("ConflictException");
-    const settled = await waitActive(client);
+    const settled = await waitActive(client, clock);
     expect(settled).toMatchObject({
       Status: "Active",
       IpAddressType: "dualstack",
@@ -340,11 +348,12 @@ describe("workteams", () => {
   });
 
   it("refuses workteam changes while the workforce is updating", async () => {
-    const emu = await emulator({ updateDelayMs: 300 });
+    const clock = manualClock();
+    const emu = await emulator({ ...{ updateDelayMs: 300 }, clock: clock.now });
     const client = await oidcWorkforce(emu);
     await client.send(new UpdateWorkforceCommand({ WorkforceName: "labelers", OidcConfig: OIDC }));
     expect((await failure(client.send(oidcTeam("a")))).name).toBe("ConflictException");
-    await waitActive(client);
+    await waitActive(client, clock);
     await client.send(oidcTeam("a"));
   });
 
@@ -552,8 +561,10 @@ describe("faults", () => {
   });
 
   it("ends an update Failed with the FailureReason; the workforce reports what it was sent", async () => {
+    const clock = manualClock();
     const emu = await emulator({
       updateDelayMs: 50,
+      clock: clock.now,
       faults: { failUpdates: { reason: "Invalid OIDC discovery document", count: 1 } },
     });
     const client = await oidcWorkforce(emu);
@@ -563,7 +574,7 @@ describe("faults", () => {
         SourceIpConfig: { Cidrs: ["10.0.0.0/8"] },
       }),
     );
-    const failed = await waitActive(client);
+    const failed = await waitActive(client, clock);
     expect(failed).toMatchObject({
       Status: "Failed",
       FailureReason: "Invalid OIDC discovery document",
@@ -575,7 +586,7 @@ describe("faults", () => {
         SourceIpConfig: { Cidrs: ["10.0.0.0/8"] },
       }),
     );
-    const ok = await waitActive(client);
+    const ok = await waitActive(client, clock);
     expect(ok).toMatchObject({ Status: "Active", SourceIpConfig: { Cidrs: ["10.0.0.0/8"] } });
     expect(ok.FailureReason).toBeUndefined();
   });

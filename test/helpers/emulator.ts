@@ -154,4 +154,17 @@ const READ_OPERATIONS = new Set([
 export const mutations = (emu: Emulator, from = 0) =>
   emu.calls.slice(from).filter((c) => !READ_OPERATIONS.has(c.operation));
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A clock for an emulator that a test moves itself: an update ends when the test says so. A
+ * running one also keeps time, for a CLI that waits on the emulator between the test's moves.
+ */
+export function manualClock({ running = false } = {}) {
+  const start = Date.now();
+  let skipped = 0;
+  return {
+    now: () => (running ? Date.now() : start) + skipped,
+    advance(ms: number) {
+      skipped += ms;
+    },
+  };
+}

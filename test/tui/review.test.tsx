@@ -1,5 +1,6 @@
 import { render } from "ink-testing-library";
-import { describe, expect, it, vi } from "vitest";
+import { act } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Plan } from "../../src/core/types.ts";
 import { Progress, type StepState } from "../../src/tui/Progress.tsx";
 import { Review } from "../../src/tui/Review.tsx";
@@ -53,24 +54,31 @@ const plan: Plan = {
   summary: { add: 0, change: 1, delete: 0, recreate: 1 },
 };
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
-
+/**
+ * The review through React's act(): every render and effect a key causes has run when it returns,
+ * so a test reads the frame the key produced without waiting on time.
+ */
 async function review(confirm = true, p: Plan = plan) {
   const onDone = vi.fn();
-  const ui = render(
-    <Review plan={p} confirm={confirm} color={false} onDone={onDone} height={20} />,
-  );
-  await tick();
+  let ui!: ReturnType<typeof render>;
+  await act(async () => {
+    ui = render(<Review plan={p} confirm={confirm} color={false} onDone={onDone} height={20} />);
+  });
   const type = async (...keys: string[]) => {
-    for (const k of keys) {
-      ui.stdin.write(k);
-      await tick();
-    }
+    for (const k of keys) await act(async () => ui.stdin.write(k));
   };
   return { ...ui, onDone, type };
 }
 
 describe("the review screen", () => {
+  const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+  beforeEach(() => {
+    env.IS_REACT_ACT_ENVIRONMENT = true;
+  });
+  afterEach(() => {
+    env.IS_REACT_ACT_ENVIRONMENT = undefined;
+  });
+
   it("shows warnings, the destructive section, the tree, the summary and the prompt", async () => {
     const { lastFrame } = await review();
     const frame = lastFrame()!;
@@ -137,9 +145,10 @@ describe("the review screen", () => {
     await chunk.type("yes\r");
     expect(chunk.onDone).toHaveBeenCalledWith("approved");
     const fast = await review();
-    fast.stdin.write("yes");
-    fast.stdin.write("\r");
-    await tick();
+    await act(async () => {
+      fast.stdin.write("yes");
+      fast.stdin.write("\r");
+    });
     expect(fast.onDone).toHaveBeenCalledWith("approved");
   });
 
