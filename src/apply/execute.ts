@@ -74,7 +74,7 @@ export interface ApplyResult {
 }
 
 /** A pause that an abort (the first Ctrl-C) ends at once. */
-const abortableSleep = (signal?: AbortSignal) => (ms: number) =>
+export const abortableSleep = (signal?: AbortSignal) => (ms: number) =>
   new Promise<void>((done) => {
     const stop = () => {
       clearTimeout(timer);

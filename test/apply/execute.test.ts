@@ -8,15 +8,22 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AddTagsCommand,
+  CreateWorkforceCommand,
   CreateWorkteamCommand,
+  DeleteTagsCommand,
   DeleteWorkteamCommand,
+  DescribeWorkforceCommand,
+  DescribeWorkteamCommand,
   type SageMakerClient,
+  UpdateWorkteamCommand,
 } from "@aws-sdk/client-sagemaker";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { readBackup, writeBackup } from "../../src/apply/backup.ts";
 import {
   type ApplyContext,
   type ApplyEvent,
+  abortableSleep,
   executePlan,
   pollDelays,
 } from "../../src/apply/execute.ts";
@@ -342,6 +349,9 @@ describe("the executor", () => {
       /^the workforce's status could not be read for the rest of the wait \(3s, waitTimeout\): /,
     );
     expect(p.time!.slept).toEqual([250, 375, 563, 845, 967]);
+    expect((error as UserError).hint).toBe(
+      "run wfplan apply again when the endpoint answers: it waits again and finishes the remaining steps",
+    );
   });
 
   it("stops a wait for a workforce that disappeared", async () => {
@@ -558,4 +568,386 @@ it("leaves no file behind for a plan without a backup step", async () => {
   const { result } = await execute(p);
   expect(result!.backupFile).toBeUndefined();
   expect(existsSync(p.backupDir) && readdirSync(p.backupDir)).toEqual([]);
+});
+
+type Command = new (...a: never[]) => unknown;
+
+/** A client on which `command` is refused, as the service refuses a caller without permission. */
+function refusing(client: SageMakerClient, command: Command, when: () => boolean = () => true) {
+  const send = client.send.bind(client) as (c: unknown, o?: unknown) => Promise<unknown>;
+  client.send = (async (c: unknown, o?: unknown) => {
+    if (c instanceof command && when())
+      throw Object.assign(new Error("not allowed"), {
+        name: "AccessDeniedException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+      });
+    return send(c, o);
+  }) as typeof client.send;
+}
+
+/** A client whose first answer to `command` is lost after the service acted on it. */
+function losing(client: SageMakerClient, command: Command) {
+  const send = client.send.bind(client) as (c: unknown, o?: unknown) => Promise<unknown>;
+  let lost = false;
+  client.send = (async (c: unknown, o?: unknown) => {
+    const out = await send(c, o);
+    if (c instanceof command && !lost) {
+      lost = true;
+      throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+    }
+    return out;
+  }) as typeof client.send;
+}
+
+describe("the executor, call by call", () => {
+  const oidcChange = () =>
+    prepare(spec({ workforce: newIssuer }), ["annotators"], { allowWorkteamDeletion: true });
+  it.each([
+    ["DescribeWorkteam", DescribeWorkteamCommand, oidcChange, "DescribeWorkteam annotators"],
+    ["DeleteWorkteam", DeleteWorkteamCommand, oidcChange, "DeleteWorkteam annotators"],
+    [
+      "UpdateWorkteam",
+      UpdateWorkteamCommand,
+      () => prepare(spec({ workteams: [workteam({ description: "Changed" })] })),
+      "UpdateWorkteam annotators",
+    ],
+    [
+      "DeleteTags",
+      DeleteTagsCommand,
+      () => prepare(spec({ workteams: [workteam({ tags: { owner: "ml" } })] })),
+      "DeleteTags annotators",
+    ],
+    [
+      "AddTags",
+      AddTagsCommand,
+      () => prepare(spec({ workteams: [workteam({ tags: { owner: "ml" } })] })),
+      "AddTags annotators",
+    ],
+  ] as const)(
+    "names the call a refused %s was, and the workteam",
+    async (_, command, make, what) => {
+      const p = await make();
+      refusing(p.client, command);
+      const { error, events } = await execute(p);
+      expect(error?.message).toBe(`${what}: AccessDeniedException: not allowed`);
+      expect(events.at(-1)).toMatchObject({ type: "step-failed" });
+    },
+  );
+
+  it("names a refused CreateWorkforce, and creates nothing", async () => {
+    const emu = await emulator();
+    const client = sdk(emu);
+    const p = await plan(emu, client, spec());
+    refusing(client, CreateWorkforceCommand);
+    const { error } = await execute(p);
+    expect(error?.message).toBe("CreateWorkforce: AccessDeniedException: not allowed");
+    expect(emu.state().workforces).toEqual([]);
+  });
+
+  it("counts a CreateWorkforce whose answer was lost as done when the workforce exists", async () => {
+    const emu = await emulator();
+    const client = sdk(emu);
+    const p = await plan(emu, client, spec());
+    losing(client, CreateWorkforceCommand);
+    const { result, events, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(events.find((e) => e.type === "step-done")).toMatchObject({
+      step: { kind: "create-workforce" },
+      note: "done already: an earlier attempt whose answer was lost had done it",
+    });
+    expect(result!.remaining).toEqual([]);
+  });
+
+  it("fails a CreateWorkforce whose answer was lost when no workforce exists", async () => {
+    const emu = await emulator();
+    const client = sdk(emu);
+    const p = await plan(emu, client, spec());
+    const send = client.send.bind(client) as (c: unknown) => Promise<unknown>;
+    client.send = (async (c: unknown) => {
+      if (c instanceof CreateWorkforceCommand)
+        throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+      return send(c);
+    }) as typeof client.send;
+    const { error } = await execute(p);
+    expect(error?.message).toMatch(/^CreateWorkforce: no answer/);
+  });
+
+  it("fails a delete whose answer was lost when the live state cannot be read to check it", async () => {
+    const p = await oidcChange();
+    losing(p.client, DeleteWorkteamCommand);
+    let deleted = false;
+    p.emu.onCall((c) => {
+      if (c.operation === "DeleteWorkteam") deleted = true;
+    });
+    refusing(p.client, DescribeWorkteamCommand, () => deleted);
+    const { error, events } = await execute(p);
+    expect(error?.message).toMatch(/^DeleteWorkteam annotators: no answer/);
+    expect(events.at(-1)).toMatchObject({
+      type: "step-failed",
+      step: { kind: "delete-workteam" },
+    });
+  });
+
+  it("ends a wait at once when a poll is refused for a reason another try will not change", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    let updated = false;
+    p.emu.onCall((c) => {
+      if (c.operation === "UpdateWorkforce") updated = true;
+    });
+    refusing(p.client, DescribeWorkforceCommand, () => updated);
+    const { error, events } = await execute(p);
+    expect(error?.message).toBe("DescribeWorkforce: AccessDeniedException: not allowed");
+    expect(events.filter((e) => e.type === "retry")).toEqual([]);
+    expect(p.time!.slept).toEqual([]);
+  });
+
+  it("sends its update after another client's update ended Failed", async () => {
+    const p = await prepare(
+      spec({ workforce: narrower }),
+      [],
+      {},
+      { faults: { failUpdates: { reason: "their range is taken", count: 1 } } },
+    );
+    p.emu.invoke("UpdateWorkforce", {
+      WorkforceName: "labelers",
+      SourceIpConfig: { Cidrs: ["10.2.0.0/16"] },
+    });
+    const { result, events, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(events.filter((e) => e.type === "retry")).toHaveLength(1);
+    expect(p.emu.state().workforces[0]).toMatchObject({
+      Status: "Active",
+      SourceIpConfig: { Cidrs: ["10.1.0.0/16"] },
+    });
+    expect(result!.remaining).toEqual([]);
+  });
+
+  it("says so when an update ends Failed without a reason", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    const { error } = await execute(p, {
+      sleep: async () => {
+        const wf = p.emu.state().workforces[0]!;
+        wf.Status = "Failed";
+        wf.pending = undefined;
+        wf.FailureReason = undefined;
+      },
+    });
+    expect(error?.message).toBe("the workforce update failed: no reason given");
+  });
+
+  it("stops a wait between polls when interrupted, even without a signal", async () => {
+    const p = await prepare(spec({ workforce: narrower }), [], {}, { updateDelayMs: 3_600_000 });
+    let stop = false;
+    const { error, events } = await execute(p, {
+      interrupted: () => stop,
+      onEvent: (e) => {
+        if (e.type === "waiting") stop = true;
+      },
+    });
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error!.message).toBe(
+      "Interrupted while the workforce was Updating. Done: update-workforce. Not done: wait-active, verify. Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+    );
+    expect(events.filter((e) => e.type === "waiting")).toHaveLength(1);
+    expect(stepEvents(events).at(-1)).toBe("step-stopped wait-active");
+  });
+
+  it("runs nothing when interrupted before the first step, and says so", async () => {
+    const p = await prepare(spec({ workforce: narrower }), []);
+    const mark = p.emu.calls.length;
+    const { error, events } = await execute(p, { interrupted: () => true });
+    expect(error!.message).toBe(
+      "Done: nothing. Not done: update-workforce, wait-active, verify. Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+    );
+    expect(events).toEqual([]);
+    expect(mutating(p.emu, mark)).toEqual([]);
+  });
+
+  it("names every workteam that took a labeling job after the plan, and what to do", async () => {
+    const p = await prepare(spec({ workforce: newIssuer }), ["annotators", "reviewers"], {
+      allowWorkteamDeletion: true,
+    });
+    for (const workteamName of ["annotators", "reviewers"])
+      p.emu.state().labelingJobs.push({
+        workteamName,
+        LabelingJobName: `late-${workteamName}`,
+        JobReferenceCode: "ref",
+        WorkRequesterAccountId: "123456789012",
+        CreationTime: 1,
+        LabelCounters: { HumanLabeled: 0, PendingHuman: 3, Total: 3 },
+      });
+    const { error } = await execute(p);
+    expect(error!.message).toBe(
+      "workteam annotators, reviewers now has in-progress labeling jobs; nothing was deleted",
+    );
+    expect((error as UserError).hint).toBe("wait for the jobs to finish, then plan again");
+  });
+
+  it("writes a workteam into the new backup once, as it is now, when an open backup holds it too", async () => {
+    const p = await prepare(spec(), ["annotators"]);
+    const stale = {
+      workteam: { ...team(p.emu, "annotators")!, Description: "as it was" },
+      tags: [],
+    };
+    const legacy = { workteam: { ...stale.workteam, WorkteamName: "legacy" }, tags: [] };
+    const { result, error } = await execute(
+      p,
+      { restoreFrom: { files: [], workteams: [stale, legacy] } as never },
+      [{ kind: "backup", workteams: ["annotators"] }],
+    );
+    expect(error).toBeUndefined();
+    const saved = readBackup(result!.backupFile!).workteams;
+    expect(saved.map((t) => [t.workteam.WorkteamName, t.workteam.Description])).toEqual([
+      ["annotators", "annotators team"],
+      ["legacy", "as it was"],
+    ]);
+  });
+
+  it("restores a workteam from its backup alone when the step says so, whatever the spec says", async () => {
+    const p = await prepare(spec({ workteams: [workteam({ description: "From the spec" })] }), [
+      "annotators",
+    ]);
+    const { error } = await execute(p, {}, [
+      { kind: "backup", workteams: ["annotators"] },
+      { kind: "delete-workteam", name: "annotators", reason: "oidc" },
+      { kind: "create-workteam", name: "annotators", source: "backup" },
+    ]);
+    expect(error).toBeUndefined();
+    expect(team(p.emu, "annotators")?.Description).toBe("annotators team");
+  });
+
+  it("only removes tags when there are none to add", async () => {
+    const p = await prepare(spec(), ["annotators"]);
+    const mark = p.emu.calls.length;
+    const { error } = await execute(p, {}, [
+      { kind: "tag-workteam", name: "annotators", add: {}, remove: ["team"] },
+    ]);
+    expect(error).toBeUndefined();
+    expect(mutating(p.emu, mark)).toEqual(["DeleteTags"]);
+  });
+
+  it("reads, before the first step, the tags verify compares that the plan did not read", async () => {
+    const p = await prepare(
+      spec({ workforce: narrower, workteams: [workteam({ tags: { team: "annotators" } })] }),
+      ["annotators", "reviewers"],
+    );
+    const listed: string[] = [];
+    let started = false;
+    p.emu.onCall((c) => {
+      if (c.operation === "ListTags" && !started) listed.push(c.operation);
+    });
+    const { error } = await execute(p, {
+      onEvent: (e) => {
+        if (e.type === "step-start") started = true;
+      },
+    });
+    expect(error).toBeUndefined();
+    // The plan read the tags of annotators (the spec declares them); verify needs reviewers' too.
+    expect(listed).toEqual(["ListTags"]);
+    const none = await prepare(spec({ workforce: narrower }), ["annotators"]);
+    const mark = none.emu.calls.length;
+    await execute(none, {}, [{ kind: "update-workforce", fields: ["sourceIpConfig"] } as Step]);
+    expect(none.emu.calls.slice(mark).map((c) => c.operation)).toEqual(["UpdateWorkforce"]);
+  });
+
+  it("numbers each step and times it by the clock", async () => {
+    const p = await prepare(spec({ workforce: narrower }), []);
+    const { events } = await execute(p);
+    const steps = events.filter((e) => e.type === "step-done");
+    expect(steps.map((e) => [e.index, e.total])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    const waited = p.time!.slept.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThan(0);
+    expect(steps.map((e) => e.ms)).toEqual([0, waited, 0]);
+    const failing = await prepare(
+      spec({ workforce: narrower }),
+      [],
+      {},
+      { updateDelayMs: 3_600_000 },
+    );
+    const timedOut = await execute(failing, { waitTimeoutMs: 5000 });
+    expect(timedOut.events.find((e) => e.type === "step-failed")).toMatchObject({
+      index: 2,
+      total: 3,
+      ms: 5000,
+    });
+  });
+
+  it("verify plans again: what the plan left undone is reported even when it expected it", async () => {
+    const p = await prepare(
+      spec({
+        workteams: [workteam(), workteam({ name: "new" })],
+        policy: { pruneWorkteams: true },
+      }),
+      ["annotators", "legacy"],
+    );
+    const { result, error } = await execute(p, {
+      // A plan that changed nothing (and so expects nothing), and an option verify must not copy.
+      plan: { ...p.plan, resources: [], steps: [{ kind: "verify" }] },
+      options: { ...p.options, rotateClientSecret: true },
+    });
+    expect(error).toBeUndefined();
+    expect(result!.remaining).toEqual([
+      "workteams.annotators.description (update)",
+      "workteams.annotators.memberDefinitions (update)",
+      "workteam legacy (delete)",
+      "workteams.new.description (create)",
+      "workteams.new.memberDefinitions (create)",
+    ]);
+  });
+});
+
+describe("the default sleep", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("waits the time it is given", async () => {
+    vi.useFakeTimers();
+    let done = false;
+    void abortableSleep()(1000).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBe(true);
+  });
+
+  it("ends at once when its signal aborts, and at once when it was aborted before", async () => {
+    vi.useFakeTimers();
+    const stop = new AbortController();
+    let done = false;
+    void abortableSleep(stop.signal)(60_000).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(done).toBe(false);
+    stop.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(true);
+    let again = false;
+    void abortableSleep(stop.signal)(60_000).then(() => {
+      again = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(again).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("leaves no listener on the signal once it has waited", async () => {
+    vi.useFakeTimers();
+    const stop = new AbortController();
+    const add = vi.spyOn(stop.signal, "addEventListener");
+    const remove = vi.spyOn(stop.signal, "removeEventListener");
+    const sleeping = abortableSleep(stop.signal)(100);
+    await vi.advanceTimersByTimeAsync(100);
+    await sleeping;
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(remove).toHaveBeenCalledWith("abort", add.mock.calls[0]![1]);
+  });
 });
