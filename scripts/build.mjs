@@ -8,7 +8,9 @@
 //      start-up. The commands stay lazy: each chunk still runs only when its import() does.
 //   3. src/tui/index.tsx → dist/tui.js, an ES module (Ink and yoga use top-level await), imported
 //      by the launcher only when a terminal shows the interactive UI.
-//   4. The code cache, dist/wfplan.cjs.cache: recorded from a real apply against the emulator, so it
+//   4. src/index.ts → dist/lib.js, the library (`import { planSession } from "wfplan"`), with its
+//      type declarations in dist/types; its dependencies are the package's own.
+//   5. The code cache, dist/wfplan.cjs.cache: recorded from a real apply against the emulator, so it
 //      holds the functions a plan and an apply run, not only the top level.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -105,7 +107,27 @@ await build({
   external: ["react-devtools-core"],
 });
 
+await build({
+  ...common,
+  ...esmFirst,
+  entryPoints: { lib: "src/index.ts" },
+  outdir: "dist",
+  format: "esm",
+  minify: false,
+  packages: "external",
+});
+await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.lib.json"]);
+
 await recordCodeCache();
+
+function run(command, args) {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { stdio: "inherit" });
+    child.on("close", (code) =>
+      code === 0 ? done() : fail(new Error(`${args.join(" ")} exited ${code}`)),
+    );
+  });
+}
 
 function noDynamicImports(metafile) {
   const left = Object.values(metafile.outputs)

@@ -6,17 +6,13 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Workteam } from "@aws-sdk/client-sagemaker";
-import { UserError } from "../cli/errors.ts";
+import type { BackedUpWorkteam } from "../aws/requests.ts";
+import { UserError } from "../errors.ts";
 import { readJsonFile, writePrivateJson } from "./files.ts";
 
 export const BACKUP_DIR = join(".wfplan", "backups");
 
-export interface BackedUpWorkteam {
-  /** DescribeWorkteam's answer, as the API gave it (dates as ISO strings). */
-  workteam: Workteam;
-  tags: { Key: string; Value: string }[];
-}
+export type { BackedUpWorkteam };
 
 export interface Backup {
   kind: "wfplan-backup";

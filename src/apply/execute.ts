@@ -27,10 +27,10 @@ import {
   updateWorkforceRequest,
   updateWorkteamRequest,
 } from "../aws/requests.ts";
-import { InterruptedError, UserError } from "../cli/errors.ts";
 import { expectedState, stateDifferences } from "../core/effective.ts";
 import { plan as makePlan } from "../core/plan.ts";
 import type { LiveState, Plan, PlanOptions, Step } from "../core/types.ts";
+import { InterruptedError, UserError } from "../errors.ts";
 import type { Spec } from "../spec/schema.ts";
 import { type BackedUpWorkteam, backupPath, type OpenBackups, writeBackup } from "./backup.ts";
 

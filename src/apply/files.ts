@@ -13,7 +13,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 import { readBounded } from "../io/read.ts";
 
 /**

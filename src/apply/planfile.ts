@@ -4,9 +4,9 @@
  */
 import { resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { UserError } from "../cli/errors.ts";
 import { canonicalJson, type LiveSnapshot } from "../core/fingerprint.ts";
 import type { Plan, PlanOptions, Step } from "../core/types.ts";
+import { UserError } from "../errors.ts";
 import { type Spec, specSchema } from "../spec/schema.ts";
 import { readJsonFile, writePrivateJson } from "./files.ts";
 

@@ -4,9 +4,14 @@
  */
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { loadSharedConfigFiles } from "@smithy/core/config";
-import { UserError } from "../cli/errors.ts";
-import { parseDuration } from "../spec/duration.ts";
-import { ENDPOINT_ALLOWED, endpointProblem, REGION_ALLOWED, REGION_PATTERN } from "./settings.ts";
+import { UserError } from "../errors.ts";
+import { parseDuration } from "../values/duration.ts";
+import {
+  ENDPOINT_ALLOWED,
+  endpointProblem,
+  REGION_ALLOWED,
+  REGION_PATTERN,
+} from "../values/settings.ts";
 
 export interface AwsOptions {
   region?: string;

@@ -1,6 +1,6 @@
 /** AWS SDK failures in words a user can act on (never with a request body: it may hold the secret). */
-import { UserError } from "../cli/errors.ts";
-import { formatDuration } from "../spec/duration.ts";
+import { UserError } from "../errors.ts";
+import { formatDuration } from "../values/duration.ts";
 
 /** Where a call went and how long it could take, attached by the client (aws/client.ts). */
 interface Where {

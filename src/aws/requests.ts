@@ -8,10 +8,15 @@ import type {
   MemberDefinition as WireMember,
   Workteam,
 } from "@aws-sdk/client-sagemaker";
-import type { BackedUpWorkteam } from "../apply/backup.ts";
 import { isReservedTag } from "../core/normalize.ts";
 import type { MemberDefinition } from "../core/types.ts";
 import type { OidcConfigSpec, Spec, WorkteamSpec } from "../spec/schema.ts";
+
+/** A workteam as DescribeWorkteam gave it (dates as ISO strings), with its tags: what a backup holds. */
+export interface BackedUpWorkteam {
+  workteam: Workteam;
+  tags: { Key: string; Value: string }[];
+}
 
 export function oidcRequest(cfg: OidcConfigSpec, secret: string): OidcConfig {
   return {

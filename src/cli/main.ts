@@ -5,15 +5,16 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import { DeclinedError, ReportedError, UserError } from "../errors.ts";
+import { parseDuration, WAIT_ALLOWED, WAIT_RANGE } from "../values/duration.ts";
 import {
   ENDPOINT_ALLOWED,
   endpointProblem,
   REGION_ALLOWED,
   REGION_PATTERN,
-} from "../aws/settings.ts";
-import { parseDuration, WAIT_ALLOWED, WAIT_RANGE } from "../spec/duration.ts";
-import { DeclinedError, ExitCode, ReportedError, UserError } from "./errors.ts";
-import { colorsFor } from "./style.ts";
+} from "../values/settings.ts";
+import { colorsFor } from "../views/style.ts";
+import { ExitCode, exitCodeOf } from "./errors.ts";
 
 const DEFAULT_SPEC = "workforce.yaml";
 
@@ -236,15 +237,15 @@ export async function main(argv: string[]): Promise<number> {
 
 function report(e: unknown): number {
   const c = colorsFor({ color: !process.argv.includes("--no-color") }, process.stderr);
-  if (e instanceof ReportedError) return e.exitCode;
+  if (e instanceof ReportedError) return exitCodeOf(e);
   if (e instanceof DeclinedError) {
     if (!e.shown) process.stderr.write(`${c.yellow(e.message)}\n`);
-    return e.exitCode;
+    return exitCodeOf(e);
   }
   if (e instanceof UserError) {
     process.stderr.write(`${c.red("Error:")} ${e.message}\n`);
     if (e.hint) process.stderr.write(`  ${c.dim("hint:")} ${e.hint}\n`);
-    return e.exitCode;
+    return exitCodeOf(e);
   }
   process.stderr.write(
     `${c.red("wfplan: internal error")} — this is a bug; please report it with the lines below.\n${(e as Error)?.stack ?? String(e)}\n`,

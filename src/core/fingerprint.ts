@@ -3,7 +3,7 @@
  * its fingerprint. `apply PLANFILE` compares fingerprints and, when they differ, says what changed.
  */
 import { createHash } from "node:crypto";
-import { fieldChanges, liveWorkforce, liveWorkteam } from "./normalize.ts";
+import { byCodeUnit, fieldChanges, liveWorkforce, liveWorkteam } from "./normalize.ts";
 import type { LiveState } from "./types.ts";
 
 const ALL_WORKFORCE = {
@@ -39,7 +39,7 @@ export function snapshot(live: LiveState): LiveSnapshot {
     },
     workteams: Object.fromEntries(
       [...live.workteams]
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .sort((a, b) => byCodeUnit(a.name, b.name))
         .map((t) => [
           t.name,
           { ...liveWorkteam(t, ALL_WORKTEAM), ...(t.tags ? { tags: t.tags } : {}) },
@@ -86,7 +86,7 @@ export function canonicalJson(v: unknown): string {
   if (v && typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => byCodeUnit(a, b));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
   }
   return JSON.stringify(v ?? null);

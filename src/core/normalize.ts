@@ -4,7 +4,7 @@
  */
 import deepDiff from "deep-diff";
 import type { Spec, WorkteamSpec } from "../spec/schema.ts";
-import { canonicalCidr } from "./cidr.ts";
+import { canonicalCidr } from "../values/cidr.ts";
 import type {
   Change,
   MemberDefinition,
@@ -41,7 +41,10 @@ export function normalizeMembers(defs: readonly MemberDefinition[]): MemberDefin
         ? { oidcMemberDefinition: { groups: sortedSet(d.oidcMemberDefinition.groups) } }
         : { cognitoMemberDefinition: { ...d.cognitoMemberDefinition } },
   );
-  return normalized.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return normalized
+    .map((d) => [JSON.stringify(d), d] as const)
+    .sort(([a], [b]) => byCodeUnit(a, b))
+    .map(([, d]) => d);
 }
 
 /** The OIDC config as compared: everything but the secret; optional parts only when set. */
@@ -200,3 +203,9 @@ function get(obj: unknown, path: readonly (string | number)[]): unknown {
   }
   return node;
 }
+
+/**
+ * Orders strings by UTF-16 code unit: the same on every machine. (localeCompare follows the
+ * process's locale, so a plan saved under one LANG would look stale under another.)
+ */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -20,6 +20,7 @@ import type {
   LiveState,
   Notice,
   Plan,
+  PlanContext,
   PlanOptions,
   ResourcePlan,
   Step,
@@ -59,8 +60,13 @@ interface Notes {
   unmanaged: string[];
 }
 
-export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
-  const notes: Notes = { blockers: [], warnings: [], unmanaged: [] };
+export function plan(
+  spec: Spec,
+  live: LiveState,
+  options: PlanOptions,
+  context: PlanContext = {},
+): Plan {
+  const notes: Notes = { blockers: [], warnings: [...(context.specWarnings ?? [])], unmanaged: [] };
   for (const key of ["sourceIpConfig", "workforceVpcConfig", "ipAddressType"] as const) {
     if (!(key in spec.workforce)) notes.unmanaged.push(`workforce.${key}`);
   }
@@ -86,6 +92,19 @@ export function plan(spec: Spec, live: LiveState, options: PlanOptions): Plan {
   }
   // An OIDC workforce is created with its secret; a Cognito one has none.
   const sendsSecret = workforce.create ? Boolean(spec.workforce.oidcConfig) : workforce.sendsOidc;
+  if (sendsSecret && context.secretProblem) {
+    notes.blockers.push({
+      code: "secret-unavailable",
+      ...context.secretProblem,
+      path: "workforce.oidcConfig.clientSecret",
+    });
+  }
+  if (context.locate) {
+    for (const note of [...notes.blockers, ...notes.warnings]) {
+      const at = note.path && context.locate(note.path);
+      if (at) note.location = at;
+    }
+  }
   if (workforce.create) {
     steps.push({ kind: "create-workforce", sendsSecret }, wait);
   } else if (workforce.fields.length > 0) {

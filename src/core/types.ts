@@ -155,6 +155,19 @@ export interface Notice {
   location?: string;
 }
 
+/**
+ * What the session learned besides the live state: inputs of the planner, so that the plan it
+ * returns is final.
+ */
+export interface PlanContext {
+  /** The spec's own warnings (from validation), first among the plan's. */
+  specWarnings?: Notice[];
+  /** Why the OIDC client secret cannot be read: a blocker when the plan would send it. */
+  secretProblem?: { message: string; hint?: string };
+  /** Where a spec field is (`file:line:column`), for the notes that name one. */
+  locate?: (path: string) => string | undefined;
+}
+
 export interface PlanOptions {
   allowWorkteamDeletion: boolean;
   restoreWorkteams: boolean;

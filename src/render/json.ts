@@ -43,3 +43,38 @@ export function planDocument(p: Plan, meta: PlanMeta) {
 export function renderPlanJson(p: Plan, meta: PlanMeta): string {
   return `${JSON.stringify(planDocument(p, meta), null, 2)}\n`;
 }
+
+/** What an apply did, as one versioned JSON document (docs/plan-json.md). */
+export interface ApplyDocumentInput {
+  outcome: "applied" | "failed" | "interrupted" | "blocked" | "no-changes";
+  plan: Plan;
+  events: readonly unknown[];
+  backupFile?: string;
+  /** How the live state still differs; null when the apply ended before verify. */
+  remaining: readonly string[] | null;
+}
+
+export function applyDocument(a: ApplyDocumentInput) {
+  const ran = a.outcome !== "blocked" && a.outcome !== "no-changes";
+  return ran
+    ? {
+        formatVersion: 1,
+        outcome: a.outcome,
+        summary: a.plan.summary,
+        events: a.events,
+        backupFile: a.backupFile,
+        remaining: a.remaining,
+      }
+    : {
+        formatVersion: 1,
+        outcome: a.outcome,
+        summary: a.plan.summary,
+        blockers: a.plan.blockers,
+        events: [],
+        remaining: [],
+      };
+}
+
+export function renderApplyJson(a: ApplyDocumentInput): string {
+  return `${JSON.stringify(applyDocument(a), null, 2)}\n`;
+}

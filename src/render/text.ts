@@ -1,4 +1,5 @@
 /** The plan as plain text, Terraform-style: symbols plus words, so it reads without colour. Pure. */
+import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
 import type { Plan, ResourcePlan } from "../core/types.ts";
 import {
@@ -14,7 +15,8 @@ import {
   unmanagedLine,
 } from "./describe.ts";
 
-export function renderPlanText(p: Plan, c: Colors): string {
+/** Without colours unless given them (the CLI gives them for a terminal). */
+export function renderPlanText(p: Plan, c: Colors = pc.createColors(false)): string {
   const out: string[] = [`wfplan plan for workforce "${p.workforceName}" in ${p.region}`, ""];
   const status = statusLine(p);
   if (status) out.push(c.yellow(status), "");

@@ -10,8 +10,8 @@ import {
   isEverything,
   network,
   parseCidr,
-} from "../core/cidr.ts";
-import { formatDuration, parseDuration, WAIT_RANGE } from "./duration.ts";
+} from "../values/cidr.ts";
+import { formatDuration, parseDuration, WAIT_RANGE } from "../values/duration.ts";
 
 export interface Check {
   severity: "error" | "warning";

@@ -7,9 +7,9 @@
  * Each field's `description` doubles as the "allowed" hint of a validation error.
  */
 import * as z from "zod";
-import { REGION_ALLOWED, REGION_PATTERN } from "../aws/settings.ts";
-import { CIDR_PATTERN } from "../core/cidr.ts";
-import { DURATION_PATTERN } from "./duration.ts";
+import { CIDR_PATTERN } from "../values/cidr.ts";
+import { DURATION_PATTERN } from "../values/duration.ts";
+import { REGION_ALLOWED, REGION_PATTERN } from "../values/settings.ts";
 import { SECRET_REF_PATTERN } from "./secret-ref.ts";
 
 interface StringRule {

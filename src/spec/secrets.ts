@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 import { readBounded } from "../io/read.ts";
 import { formatSecretRef, parseSecretRef } from "./secret-ref.ts";
 

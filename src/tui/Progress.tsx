@@ -7,7 +7,7 @@ import { Box, Static, Text } from "ink";
 import { useEffect, useState } from "react";
 import type { Step } from "../core/types.ts";
 import { stepLine } from "../render/describe.ts";
-import { formatDuration } from "../spec/duration.ts";
+import { formatDuration } from "../values/duration.ts";
 import { tone } from "./tone.ts";
 
 export interface StepState {

@@ -27,11 +27,11 @@ import {
   executePlan,
   pollDelays,
 } from "../../src/apply/execute.ts";
-import { planSession, type Session } from "../../src/apply/session.ts";
-import { InterruptedError, UserError } from "../../src/cli/errors.ts";
 import { planOptions } from "../../src/core/plan.ts";
 import type { Plan, PlanOptions, Step } from "../../src/core/types.ts";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
+import { InterruptedError, UserError } from "../../src/errors.ts";
+import { planSession, type Prepared as Session } from "../../src/session/plan.ts";
 import { loadSpecText } from "../../src/spec/load.ts";
 import type { Spec } from "../../src/spec/schema.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";

@@ -3,6 +3,7 @@
  * any Unicode text), fieldChanges finds nothing exactly when the two values are equal, and each
  * change it names is a place where they differ.
  */
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/core/fingerprint.ts";
@@ -11,6 +12,7 @@ import { plan } from "../../src/core/plan.ts";
 import type { LiveState, WorkforceLive } from "../../src/core/types.ts";
 import { loadSpecText } from "../../src/spec/load.ts";
 import { oidcConfig, spec, yaml } from "../builders.ts";
+import { runs } from "../helpers/runs.ts";
 
 const text = fc.string({ unit: "grapheme", maxLength: 6 });
 const leaf = fc.oneof(text, fc.array(text, { maxLength: 3 }));
@@ -30,7 +32,7 @@ describe("fieldChanges (property)", () => {
           expect(canonicalJson(c.before ?? null)).not.toBe(canonicalJson(c.after ?? null));
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

@@ -12,6 +12,7 @@ import type {
 import { loadSpecText } from "../../src/spec/load.ts";
 import type { Spec } from "../../src/spec/schema.ts";
 import { oidcConfig, type Raw, spec as rawSpec, workteam, yaml } from "../builders.ts";
+import { runs } from "../helpers/runs.ts";
 
 /** A validated spec from the raw builders (so every test spec is one a user could write). */
 function spec(overrides: Parameters<typeof rawSpec>[0] = {}): Spec {
@@ -630,7 +631,7 @@ describe("the planner (property)", () => {
           }
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

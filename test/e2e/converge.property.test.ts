@@ -6,6 +6,7 @@
  * plan is empty. The judge below is written from the spec format (PRODUCT.md), on the emulator's
  * raw state, not from the planner's own normalisation.
  */
+
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,13 +14,14 @@ import { CreateWorkforceCommand, CreateWorkteamCommand } from "@aws-sdk/client-s
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { executePlan } from "../../src/apply/execute.ts";
-import { planSession } from "../../src/apply/session.ts";
 import { readLive, readTags } from "../../src/aws/live.ts";
 import { plan } from "../../src/core/plan.ts";
 import type { EmulatorState } from "../../src/emulator/state.ts";
+import { planSession } from "../../src/session/plan.ts";
 import { loadSpecText } from "../../src/spec/load.ts";
 import { oidcConfig, type Raw, spec as rawSpec, yaml } from "../builders.ts";
 import { emulator, OIDC, sdk } from "../helpers/emulator.ts";
+import { runs } from "../helpers/runs.ts";
 
 const TOPIC = (n: string) => `arn:aws:sns:us-east-1:123456789012:${n}`;
 const cidr = fc.constantFrom("10.0.0.0/16", "10.1.0.0/16", "2001:db8::/32", "192.168.0.0/24");
@@ -423,7 +425,7 @@ describe("plan, apply, plan again (property)", () => {
           await emu.stop();
         }
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   }, 120_000);
 });

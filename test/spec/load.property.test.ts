@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { loadSpecText } from "../../src/spec/load.ts";
 import { spec, yaml } from "../builders.ts";
+import { runs } from "../helpers/runs.ts";
 
 /** Whatever the input, the loader answers with diagnostics (or a spec), never an exception. */
 function loadsCleanly(input: string | Uint8Array) {
@@ -21,19 +22,19 @@ const validText = yaml(spec());
 
 describe("the loader never throws (property)", () => {
   it("on arbitrary bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), loadsCleanly), { numRuns: 500 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), loadsCleanly), { numRuns: runs(500) });
   });
 
   it("on arbitrary text", () => {
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), loadsCleanly), {
-      numRuns: 500,
+      numRuns: runs(500),
     });
   });
 
   it("on arbitrary YAML values", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => loadsCleanly(stringify(v))),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -57,7 +58,7 @@ describe("the loader never throws (property)", () => {
         node[path.at(-1)!] = value;
         loadsCleanly(stringify(s));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -66,7 +67,7 @@ describe("the loader never throws (property)", () => {
       fc.property(fc.nat({ max: validText.length }), fc.string({ maxLength: 20 }), (at, junk) =>
         loadsCleanly(validText.slice(0, at) + junk + validText.slice(at)),
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

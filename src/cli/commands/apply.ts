@@ -1,21 +1,16 @@
-import { createInterface } from "node:readline/promises";
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { BACKUP_DIR, closeBackups, type OpenBackups } from "../../apply/backup.ts";
-import { type ApplyEvent, executePlan } from "../../apply/execute.ts";
-import { planMismatch, readPlanFile } from "../../apply/planfile.ts";
-import { planSession } from "../../apply/session.ts";
+import { BACKUP_DIR } from "../../apply/backup.ts";
+import type { ApplyEvent } from "../../apply/execute.ts";
+import { readPlanFile } from "../../apply/planfile.ts";
 import { connect } from "../../aws/client.ts";
-import { snapshotDifferences } from "../../core/fingerprint.ts";
-import type { LiveState, Plan, PlanOptions, Step } from "../../core/types.ts";
-import { appliedLine, hasChanges, stepLine } from "../../render/describe.ts";
-import { renderPlanText } from "../../render/text.ts";
-import { formatDuration, parseDuration } from "../../spec/duration.ts";
-import type { Spec } from "../../spec/schema.ts";
-import { resolveSecret } from "../../spec/secrets.ts";
-import type { ProgressView } from "../../tui/index.tsx";
-import { loadTui } from "../../tui/load.ts";
-import { DeclinedError, ExitCode, InterruptedError, UserError } from "../errors.ts";
-import { colorsFor, inkColor, isInteractive } from "../style.ts";
+import type { Step } from "../../core/types.ts";
+import { InterruptedError, UserError } from "../../errors.ts";
+import { hasChanges, stepLine } from "../../render/describe.ts";
+import type { ApplyDocumentInput } from "../../render/json.ts";
+import { type ApplySessionResult, applySession } from "../../session/apply.ts";
+import { planSavedSession } from "../../session/plan.ts";
+import { DEFAULT_WAIT, parseDuration } from "../../values/duration.ts";
+import { applyView } from "../../views/apply.ts";
+import { ExitCode } from "../errors.ts";
 import { type PlanFlags, preparePlan } from "./plan.ts";
 
 export interface ApplyOptions extends PlanFlags {
@@ -25,113 +20,109 @@ export interface ApplyOptions extends PlanFlags {
   format: "text" | "json";
 }
 
-const DEFAULT_WAIT = "15m";
-const HEARTBEAT_MS = 5000;
-
-/** `wfplan apply [PLANFILE]`: plan (or read a saved plan), confirm, and run the steps in order. */
+/** `wfplan apply [PLANFILE]`: plan (or check a saved plan), confirm, and run the steps in order. */
 export async function applyCommand(opts: ApplyOptions): Promise<number> {
-  const out = process.stdout;
-  const c = colorsFor(opts, out);
-  const text = opts.format === "text";
-  const say = (line: string) => {
-    if (text) out.write(`${line}\n`);
-  };
   const backupDir = opts.backupDir ?? BACKUP_DIR;
-
-  let spec: Spec;
-  let plan: Plan;
-  let live: LiveState;
-  let options: PlanOptions;
-  let specFile: string;
-  let client: SageMakerClient;
-  let region: string;
-  /** Workteams earlier unfinished applies still have to restore. */
-  let open: OpenBackups | undefined;
-  if (opts.planFile) {
-    const saved = readPlanFile(opts.planFile);
-    ({ spec, options, specFile } = saved);
-    ({ client, region } = await connect({ ...opts, region: undefined }, saved.region));
-    // Plan again from the saved spec and options: the live state must be the one the plan was
-    // made from, and the plan must be the one they give (a plan file is not trusted blindly).
-    const session = await planSession({
-      client,
-      region,
-      spec,
-      options,
-      backupDir,
-      specFile,
-      env: process.env,
+  const prepared = opts.planFile
+    ? await prepareSaved(opts.planFile, { ...opts, backupDir })
+    : await preparePlan({ ...opts, backupDir });
+  const { plan } = prepared;
+  const view = await applyView(opts.format, opts);
+  // A saved plan was reviewed when it was made; waiting for an update in progress changes nothing.
+  await view.review(plan, { ask: !opts.autoApprove && !opts.planFile && hasChanges(plan) });
+  const ended = (a: Omit<ApplyDocumentInput, "plan">) => view.end({ ...a, plan });
+  if (plan.blockers.length > 0) {
+    await ended({ outcome: "blocked", events: [], remaining: [] });
+    throw new UserError("the plan is blocked; nothing was changed", {
+      hint: "resolve the blockers above, then apply again",
     });
-    if (session.fingerprint !== saved.fingerprint) {
-      const changes = snapshotDifferences(saved.snapshot, session.snapshot);
-      throw new UserError(
-        `the plan in ${opts.planFile} is stale: the live state changed since it was made (${saved.createdAt}); nothing was changed.\n  ${changes.join("\n  ")}`,
-        { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
-      );
-    }
-    const mismatch = session.plan.blockers.length === 0 && planMismatch(saved.plan, session.plan);
-    if (mismatch) {
-      throw new UserError(
-        `the plan in ${opts.planFile} is not the plan its own spec, options and live state give (${mismatch}): it was edited, or made by another version of wfplan; nothing was changed`,
-        { hint: "make a new plan with wfplan plan --out FILE, review it, and apply that" },
-      );
-    }
-    ({ plan, live, openBackups: open } = session);
-  } else {
-    const prepared = await preparePlan({ ...opts, backupDir });
-    ({ spec, plan, live, options, specFile, client, openBackups: open } = prepared);
-    region = plan.region;
   }
-  const tui = text && isInteractive() ? await loadTui() : undefined;
-  const color = inkColor(opts);
-  const ask = !opts.autoApprove && !opts.planFile;
-  if (tui && ask && hasChanges(plan) && plan.blockers.length === 0) {
-    const outcome = await tui.reviewPlan(plan, { confirm: true, color });
-    if (outcome === "interrupted")
-      throw new InterruptedError("Interrupted at the review; nothing was changed.");
-    if (outcome !== "approved") throw new DeclinedError({ shown: true });
-  } else {
-    say(renderPlanText(plan, c));
-    const blocked = plan.blockers.length > 0;
-    const nothingToDo = plan.steps.length === 0;
-    if (!text && (blocked || nothingToDo)) {
-      // JSON readers get a document whatever the outcome.
-      const outcome = blocked ? "blocked" : "no-changes";
-      out.write(
-        `${JSON.stringify({ formatVersion: 1, outcome, summary: plan.summary, blockers: plan.blockers, events: [], remaining: [] }, null, 2)}\n`,
-      );
-    }
-    if (blocked) {
-      throw new UserError("the plan is blocked; nothing was changed", {
-        hint: "resolve the blockers above, then apply again",
-      });
-    }
-    if (nothingToDo) return ExitCode.ok;
-    // Waiting for an update in progress changes nothing: no need to ask.
-    if (ask && hasChanges(plan)) await confirm();
+  if (plan.steps.length === 0) {
+    await ended({ outcome: "no-changes", events: [], remaining: [] });
+    return ExitCode.ok;
   }
-
-  const ref = spec.workforce.oidcConfig?.clientSecret;
-  const wait = opts.timeout ?? spec.policy?.waitTimeout ?? DEFAULT_WAIT;
+  const wait = opts.timeout ?? prepared.spec.policy?.waitTimeout ?? DEFAULT_WAIT;
   const waitTimeoutMs = parseDuration(wait);
   if (waitTimeoutMs === undefined)
     throw new UserError(`--timeout ${wait}: not a duration`, { hint: "such as 90s, 15m or 1h30m" });
 
-  let interrupts = 0;
-  const interrupt = new AbortController();
-  let progress: ProgressView | undefined;
+  const events: ApplyEvent[] = [];
   /** The step running now, so that an interrupt can say what it does to it. */
   let running: Step | undefined;
+  const stop = onInterrupt(
+    () => running,
+    (notice) => view.notify(notice),
+    backupDir,
+  );
+  view.start(plan);
+  let result: ApplySessionResult | undefined;
+  try {
+    result = await applySession(prepared, {
+      waitTimeoutMs,
+      signal: stop.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === "step-start") running = e.step;
+        else if (e.type.startsWith("step-")) running = undefined;
+        view.onEvent(e);
+      },
+    });
+  } catch (e) {
+    const outcome = e instanceof InterruptedError ? "interrupted" : "failed";
+    await ended({ outcome, events, remaining: null });
+    throw e;
+  } finally {
+    stop.dispose();
+  }
+  await ended({
+    outcome: "applied",
+    events,
+    backupFile: result.backupFile,
+    remaining: result.remaining,
+  });
+  if (!result.verified) {
+    throw new UserError(
+      `applied, but verify found the live state different from what it should be now:\n  ${result.remaining.join("\n  ")}`,
+      {
+        hint: "run wfplan plan to see what differs from the spec; something else may be changing the workforce, or the service did not do what it accepted",
+      },
+    );
+  }
+  return ExitCode.ok;
+}
+
+/** A saved plan, checked by planning again against the live state (it is not trusted blindly). */
+async function prepareSaved(planFile: string, opts: ApplyOptions & { backupDir: string }) {
+  const saved = readPlanFile(planFile);
+  const { client, region } = await connect({ ...opts, region: undefined }, saved.region);
+  return planSavedSession(saved, {
+    client,
+    region,
+    backupDir: opts.backupDir,
+    env: process.env,
+    planFile,
+  });
+}
+
+/**
+ * Ctrl-C and SIGTERM: the first stops the apply (between steps; a wait at once), and says what
+ * that does to the running step; the second exits now.
+ */
+function onInterrupt(
+  running: () => Step | undefined,
+  notify: (notice: string) => void,
+  backupDir: string,
+) {
+  const interrupt = new AbortController();
   const onSignal = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
+    if (!interrupt.signal.aborted) {
       interrupt.abort();
-      const notice =
-        running?.kind === "wait-active"
+      const step = running();
+      notify(
+        step?.kind === "wait-active"
           ? "Interrupt received: the wait stops now. The workforce update goes on in AWS; run wfplan apply again to finish (it waits for it, then does the remaining steps)."
-          : `Interrupt received: finishing the current step${running ? ` (${stepLine(running)})` : ""}, then stopping. Press Ctrl-C again to exit now.`;
-      if (progress) progress.notify(notice);
-      else process.stderr.write(`\n${notice}\n`);
+          : `Interrupt received: finishing the current step${step ? ` (${stepLine(step)})` : ""}, then stopping. Press Ctrl-C again to exit now.`,
+      );
     } else {
       process.stderr.write(
         `\nExiting now. Run wfplan apply again to finish; deleted workteams are backed up in ${backupDir}.\n`,
@@ -141,127 +132,11 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-
-  const events: ApplyEvent[] = [];
-  progress = tui?.startProgress(plan.steps, color);
-  let lastBeat = 0;
-  const onEvent = (e: ApplyEvent) => {
-    events.push(e);
-    running = e.type === "step-start" ? e.step : e.type.startsWith("step-") ? undefined : running;
-    if (progress) return progress.onEvent(e);
-    if (!text) return;
-    const at = (i: number, n: number) => c.dim(`[${i}/${n}]`);
-    switch (e.type) {
-      case "step-start":
-        lastBeat = Date.now();
-        out.write(`${at(e.index, e.total)} ${stepLine(e.step)} …\n`);
-        break;
-      case "step-done":
-        out.write(
-          `${at(e.index, e.total)} ${c.green("✓")} done in ${formatSeconds(e.ms)}${e.note ? `: ${e.note}` : ""}\n`,
-        );
-        break;
-      case "step-failed":
-        out.write(`${at(e.index, e.total)} ${c.red("✗")} failed after ${formatSeconds(e.ms)}\n`);
-        break;
-      case "step-stopped":
-        out.write(
-          `${at(e.index, e.total)} ${c.yellow("■")} stopped after ${formatSeconds(e.ms)}\n`,
-        );
-        break;
-      case "waiting":
-        if (Date.now() - lastBeat >= HEARTBEAT_MS) {
-          lastBeat = Date.now();
-          out.write(
-            `      still waiting: the workforce is ${e.status} (${formatDuration(e.elapsedMs)} so far)\n`,
-          );
-        }
-        break;
-      case "retry":
-        out.write(`      ${c.yellow("retrying")}: ${e.message}\n`);
-        break;
-    }
+  return {
+    signal: interrupt.signal,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
   };
-
-  let outcome: "applied" | "failed" | "interrupted" = "failed";
-  let result: Awaited<ReturnType<typeof executePlan>> | undefined;
-  try {
-    result = await executePlan({
-      client,
-      spec,
-      plan,
-      live,
-      options,
-      region,
-      secret: () => (ref ? resolveSecret(ref, { env: process.env, specFile }) : undefined),
-      waitTimeoutMs,
-      backupDir,
-      restoreFrom: open,
-      interrupted: () => interrupts > 0,
-      signal: interrupt.signal,
-      onEvent,
-    });
-    outcome = "applied";
-  } catch (e) {
-    outcome = e instanceof InterruptedError ? "interrupted" : "failed";
-    await progress?.finish({
-      ok: false,
-      message: outcome === "interrupted" ? "Interrupted." : "Apply failed.",
-    });
-    throw e;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    if (!text) {
-      out.write(
-        `${JSON.stringify({ formatVersion: 1, outcome, summary: plan.summary, events, backupFile: result?.backupFile, remaining: result?.remaining ?? null }, null, 2)}\n`,
-      );
-    }
-  }
-
-  if (result.remaining.length > 0) {
-    throw new UserError(
-      `applied, but verify found the live state different from what it should be now:\n  ${result.remaining.join("\n  ")}`,
-      {
-        hint: "run wfplan plan to see what differs from the spec; something else may be changing the workforce, or the service did not do what it accepted",
-      },
-    );
-  }
-  await progress?.finish({
-    ok: result.remaining.length === 0,
-    message: result.remaining.length === 0 ? "All steps done." : "Applied, but differences remain.",
-  });
-  // Verified: the backups this apply read and wrote are done with.
-  closeBackups(
-    [...(open?.files ?? []), ...(result.backupFile ? [result.backupFile] : [])],
-    new Date(),
-  );
-  say(
-    `\n${c.green(c.bold("Apply complete."))} ${appliedLine(plan)} Verified: the live workforce matches the spec.`,
-  );
-  return ExitCode.ok;
 }
-
-async function confirm(): Promise<void> {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError(
-      "apply needs a confirmation, and there is no terminal to ask in; nothing was changed",
-      {
-        hint: "review with wfplan plan, then run wfplan apply --auto-approve, or save a plan with --out and apply that file",
-      },
-    );
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await new Promise<string | null>((resolve) => {
-    rl.on("SIGINT", () => resolve(null));
-    rl.question(
-      "Do you want to perform these actions? Only 'yes' will be accepted to approve.\n  Enter a value: ",
-    ).then(resolve, () => resolve(null));
-  });
-  rl.close();
-  if (answer === null)
-    throw new InterruptedError("Interrupted at the confirmation prompt; nothing was changed.");
-  if (answer.trim() !== "yes") throw new DeclinedError();
-}
-
-const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;

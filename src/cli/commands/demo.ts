@@ -9,7 +9,7 @@ import {
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { startEmulator } from "../../emulator/server.ts";
-import { colorsFor } from "../style.ts";
+import { colorsFor } from "../../views/style.ts";
 import { applyCommand } from "./apply.ts";
 
 const CREDENTIALS = { accessKeyId: "demo", secretAccessKey: "demo" };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Faults, startEmulator } from "../../emulator/server.ts";
 import { parseState } from "../../emulator/state.ts";
-import { UserError } from "../errors.ts";
+import { UserError } from "../../errors.ts";
 
 export interface EmulatorCommandOptions {
   port: number;

@@ -5,8 +5,9 @@ import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
 import { visibleTags } from "../../core/normalize.ts";
 import type { LiveState } from "../../core/types.ts";
+import { UserError } from "../../errors.ts";
 import { loadSpecText } from "../../spec/load.ts";
-import { UserError } from "../errors.ts";
+import { DEFAULT_WAIT } from "../../values/duration.ts";
 
 export const SECRET_VARIABLE = "WFPLAN_OIDC_CLIENT_SECRET";
 
@@ -56,7 +57,7 @@ export function specFromLive(live: LiveState): Record<string, unknown> {
       allowWorkteamDeletion: false,
       restoreWorkteams: true,
       pruneWorkteams: false,
-      waitTimeout: "15m",
+      waitTimeout: DEFAULT_WAIT,
     },
   };
 }

@@ -1,22 +1,16 @@
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { BACKUP_DIR, type OpenBackups } from "../../apply/backup.ts";
+import { BACKUP_DIR } from "../../apply/backup.ts";
 import { checkDestination } from "../../apply/files.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
-import { planSession } from "../../apply/session.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
-import type { LiveSnapshot } from "../../core/fingerprint.ts";
 import { planOptions } from "../../core/plan.ts";
-import type { LiveState, Plan, PlanOptions } from "../../core/types.ts";
+import { ReportedError } from "../../errors.ts";
 import { renderDiagnostics } from "../../render/diagnostics.ts";
-import { renderPlanJson } from "../../render/json.ts";
-import { renderPlanMarkdown } from "../../render/markdown.ts";
-import { renderPlanText } from "../../render/text.ts";
+import { type Prepared, planSession } from "../../session/plan.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
-import type { Spec } from "../../spec/schema.ts";
-import { loadTui } from "../../tui/load.ts";
-import { ExitCode, ReportedError } from "../errors.ts";
-import { colorsFor, inkColor, isInteractive } from "../style.ts";
+import { type PlanFormat, planView } from "../../views/plan.ts";
+import { colorsFor } from "../../views/style.ts";
+import { ExitCode } from "../errors.ts";
 
 export interface PlanFlags extends AwsOptions {
   file: string;
@@ -27,19 +21,7 @@ export interface PlanFlags extends AwsOptions {
   color?: boolean;
 }
 
-export interface Prepared {
-  spec: Spec;
-  specFile: string;
-  client: SageMakerClient;
-  live: LiveState;
-  options: PlanOptions;
-  plan: Plan;
-  snapshot: LiveSnapshot;
-  fingerprint: string;
-  openBackups?: OpenBackups;
-}
-
-/** Load and validate the spec, read the live state (read-only calls), and plan. */
+/** Load and validate the spec (its problems reported on stderr), connect, and plan. */
 export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
   const loaded = loadSpecFile(flags.file);
   if (!loaded.spec || hasErrors(loaded.diagnostics)) {
@@ -50,64 +32,43 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
     );
     throw new ReportedError();
   }
-  const spec = loaded.spec;
+  const { spec, locate } = loaded;
   const { client, region } = await connect(flags, spec.region);
-  const options = planOptions(spec, flags);
-  const locate = loaded.locate;
-  const session = await planSession({
+  return planSession({
     client,
     region,
     spec,
-    options,
-    backupDir: flags.backupDir ?? BACKUP_DIR,
     specFile: flags.file,
+    options: planOptions(spec, flags),
+    backupDir: flags.backupDir ?? BACKUP_DIR,
     env: process.env,
-    locate: locate
-      ? (path) => {
-          const { line, column } = locate(path);
-          return `${flags.file}:${line}:${column}`;
-        }
-      : undefined,
-  });
-  const p = session.plan;
-  for (const d of loaded.diagnostics) {
-    p.warnings.unshift({
+    specWarnings: loaded.diagnostics.map((d) => ({
       message: `${d.path ? `${d.path}: ` : ""}${d.message}`,
       hint: d.hint,
       location: `${d.file}:${d.line}:${d.column}`,
-    });
-  }
-  return { spec, specFile: flags.file, client, options, ...session };
+    })),
+    locate:
+      locate &&
+      ((path) => {
+        const { line, column } = locate(path);
+        return `${flags.file}:${line}:${column}`;
+      }),
+  });
 }
 
 export interface PlanCommandOptions extends PlanFlags {
   out?: string;
   detailedExitcode?: boolean;
-  format: "text" | "json" | "markdown";
+  format: PlanFormat;
 }
 
 /** `wfplan plan`: read-only; exit 0 (no changes or changes), 2 with --detailed-exitcode and changes, 1 when blocked. */
 export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   if (opts.out) checkDestination(opts.out);
   const prepared = await preparePlan(opts);
+  const view = planView(opts.format, opts);
+  await view.show(prepared);
   const p = prepared.plan;
-  const out = process.stdout;
-  if (opts.format === "json") {
-    out.write(
-      renderPlanJson(p, {
-        fingerprint: prepared.fingerprint,
-        workforceExists: prepared.live.workforce !== null,
-        workforceStatus: prepared.live.workforce?.status,
-      }),
-    );
-  } else if (opts.format === "markdown") {
-    out.write(renderPlanMarkdown(p));
-  } else if (isInteractive() && !opts.out && p.resources.length > 0) {
-    const tui = await loadTui();
-    await tui.reviewPlan(p, { confirm: false, color: inkColor(opts) });
-  } else {
-    out.write(renderPlanText(p, colorsFor(opts, out)));
-  }
   if (p.blockers.length > 0) return ExitCode.error;
   if (opts.out) {
     savePlanFile(opts.out, {
@@ -120,11 +81,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
       snapshot: prepared.snapshot,
       plan: p,
     });
-    if (opts.format === "text")
-      out.write(
-        `\nSaved the plan to ${opts.out}; apply exactly it with: wfplan apply ${opts.out}\n`,
-      );
+    view.saved(opts.out);
   }
-  const changes = p.resources.length > 0;
-  return opts.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
+  return opts.detailedExitcode && p.resources.length > 0 ? ExitCode.changes : ExitCode.ok;
 }

@@ -1,12 +1,13 @@
 import { closeBackups, readBackup } from "../../apply/backup.ts";
 import { executePlan } from "../../apply/execute.ts";
-import { backedUpTeam } from "../../apply/session.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
 import { teamDifferences } from "../../core/effective.ts";
 import type { Plan, Step } from "../../core/types.ts";
+import { UserError } from "../../errors.ts";
 import { stepLine } from "../../render/describe.ts";
-import { UserError } from "../errors.ts";
+import { backedUpTeam } from "../../session/plan.ts";
+import { DEFAULT_WAIT, parseDuration } from "../../values/duration.ts";
 
 export interface RestoreOptions extends AwsOptions {
   backup: string;
@@ -63,7 +64,7 @@ export async function restoreCommand(opts: RestoreOptions): Promise<void> {
     },
     region,
     secret: () => undefined,
-    waitTimeoutMs: 15 * 60_000,
+    waitTimeoutMs: parseDuration(DEFAULT_WAIT)!,
     backupDir: "",
     restoreFrom: { files: [opts.backup], workteams: backup.workteams },
     interrupted: () => false,

@@ -1,8 +1,8 @@
+import { ReportedError } from "../../errors.ts";
 import { renderDiagnostics, renderSummary } from "../../render/diagnostics.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
-import { ReportedError } from "../errors.ts";
-import { colorsFor } from "../style.ts";
+import { colorsFor } from "../../views/style.ts";
 
 export interface ValidateOptions {
   file: string;

@@ -2,6 +2,8 @@
 
 /** How long apply may wait for the workforce (policy.waitTimeout, --timeout). */
 export const WAIT_RANGE = { min: 1000, max: 24 * 3600 * 1000 };
+/** The wait when neither policy.waitTimeout nor --timeout says. */
+export const DEFAULT_WAIT = "15m";
 export const WAIT_ALLOWED = "a duration from 1s to 24h, such as 90s, 15m or 1h30m";
 
 export const DURATION_PATTERN = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CIDR_PATTERN, canonicalCidr, hasHostBits, parseCidr } from "../../src/core/cidr.ts";
+import { CIDR_PATTERN, canonicalCidr, hasHostBits, parseCidr } from "../../src/values/cidr.ts";
 
 describe("canonical CIDRs", () => {
   it.each([

@@ -1,0 +1,150 @@
+/**
+ * A plan session: read what a plan needs (read-only calls, the open backups, whether the secret
+ * can be read), plan, and say what the plan was made from. `wfplan plan`, `wfplan apply` and
+ * `wfplan apply PLANFILE` (which plans again to check the saved plan) all plan through here, so
+ * they read and plan the same way. No printing, no process state: inputs in, data out.
+ */
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { type BackedUpWorkteam, type OpenBackups, openBackups } from "../apply/backup.ts";
+import { type PlanFile, planMismatch } from "../apply/planfile.ts";
+import { readJobs, readLive, readTags, workteamFromWire } from "../aws/live.ts";
+import {
+  fingerprint,
+  type LiveSnapshot,
+  snapshot,
+  snapshotDifferences,
+} from "../core/fingerprint.ts";
+import { plan, workteamsToDelete } from "../core/plan.ts";
+import type {
+  BackedUpTeam,
+  LiveState,
+  Notice,
+  Plan,
+  PlanContext,
+  PlanOptions,
+} from "../core/types.ts";
+import { UserError } from "../errors.ts";
+import type { Spec } from "../spec/schema.ts";
+import { resolveSecret } from "../spec/secrets.ts";
+
+export interface PlanInput {
+  client: SageMakerClient;
+  region: string;
+  spec: Spec;
+  /** The spec's file: `${file:PATH}` secret references are relative to it. */
+  specFile: string;
+  options: PlanOptions;
+  /** Where backups live; an open one there holds workteams still to restore. */
+  backupDir: string;
+  /** Where `${env:NAME}` secret references are read. */
+  env: NodeJS.ProcessEnv;
+  /** The spec's own warnings (from loading it), first among the plan's. */
+  specWarnings?: Notice[];
+  /** `file:line:column` of a spec field, when the spec came from a file. */
+  locate?: (path: string) => string | undefined;
+}
+
+/** A plan, final, with everything it was made from: what `applySession` runs. */
+export interface Prepared extends PlanInput {
+  live: LiveState;
+  plan: Plan;
+  snapshot: LiveSnapshot;
+  fingerprint: string;
+  /** Backups of earlier unfinished applies: their workteams are restored by this plan. */
+  openBackups?: OpenBackups;
+}
+
+export async function planSession(input: PlanInput): Promise<Prepared> {
+  const { client, spec, options } = input;
+  const live = await readLive(client, input.region, spec.workforce.name);
+  const open = openBackups(input.backupDir, spec.workforce.name, input.region);
+  if (open) {
+    const liveNames = new Set(live.workteams.map((t) => t.name));
+    live.restorable = open.workteams.map(backedUpTeam).filter((t) => !liveNames.has(t.name));
+  }
+  // Tags are compared only where the spec declares them.
+  const tagged = new Set((spec.workteams ?? []).filter((t) => t.tags).map((t) => t.name));
+  await readTags(
+    client,
+    live.workteams.filter((t) => tagged.has(t.name)),
+  );
+  const context: PlanContext = {
+    specWarnings: input.specWarnings,
+    secretProblem: secretProblem(input),
+    locate: input.locate,
+  };
+  let p = plan(spec, live, options, context);
+  // The teams it would delete: their labeling jobs may block it, and their tags are recreated.
+  const deleting = new Set(workteamsToDelete(p));
+  const teams = live.workteams.filter((t) => deleting.has(t.name));
+  if (teams.length > 0) {
+    const [jobs] = await Promise.all([
+      readJobs(client, teams),
+      readTags(
+        client,
+        teams.filter((t) => !t.tags),
+      ),
+    ]);
+    live.jobs = jobs;
+    p = plan(spec, live, options, context);
+  }
+  const snap = snapshot(live);
+  return {
+    ...input,
+    live,
+    plan: p,
+    snapshot: snap,
+    fingerprint: fingerprint(snap),
+    openBackups: open,
+  };
+}
+
+/**
+ * Plans again from a saved plan's spec and options: the live state must be the one the plan was
+ * made from, and the plan the one they give (a plan file is not trusted blindly).
+ */
+export async function planSavedSession(
+  saved: PlanFile,
+  input: Pick<PlanInput, "client" | "region" | "backupDir" | "env"> & { planFile: string },
+): Promise<Prepared> {
+  const prepared = await planSession({
+    ...input,
+    spec: saved.spec,
+    specFile: saved.specFile,
+    options: saved.options,
+  });
+  const remake = "make a new plan with wfplan plan --out FILE, review it, and apply that";
+  if (prepared.fingerprint !== saved.fingerprint) {
+    const changes = snapshotDifferences(saved.snapshot, prepared.snapshot);
+    throw new UserError(
+      `the plan in ${input.planFile} is stale: the live state changed since it was made (${saved.createdAt}); nothing was changed.\n  ${changes.join("\n  ")}`,
+      { hint: remake },
+    );
+  }
+  const mismatch = prepared.plan.blockers.length === 0 && planMismatch(saved.plan, prepared.plan);
+  if (mismatch) {
+    throw new UserError(
+      `the plan in ${input.planFile} is not the plan its own spec, options and live state give (${mismatch}): it was edited, or made by another version of wfplan; nothing was changed`,
+      { hint: remake },
+    );
+  }
+  return prepared;
+}
+
+/** Resolves the spec's secret reference once, to tell the planner whether it can be sent. */
+function secretProblem(input: PlanInput): PlanContext["secretProblem"] {
+  const ref = input.spec.workforce.oidcConfig?.clientSecret;
+  if (!ref) return undefined;
+  try {
+    resolveSecret(ref, { env: input.env, specFile: input.specFile });
+    return undefined;
+  } catch (e) {
+    return { message: (e as Error).message, hint: (e as { hint?: string }).hint };
+  }
+}
+
+/** A workteam of an open backup, for the planner. */
+export function backedUpTeam(entry: BackedUpWorkteam): BackedUpTeam {
+  const { arn, workforceArn, ...config } = workteamFromWire(entry.workteam);
+  return { ...config, tags: Object.fromEntries(entry.tags.map((t) => [t.Key, t.Value])) };
+}
