@@ -217,3 +217,104 @@ describe("json (the public contract)", () => {
     expect(secret.after).toBe("(sensitive)");
   });
 });
+
+describe("text, in colour and in every state", () => {
+  /** Colours that show as tags, so a test can see which part got which. */
+  const tagged = new Proxy({} as typeof plain, {
+    get: (_, name) => (s: string) => `<${String(name)}>${s}</${String(name)}>`,
+  });
+
+  it("paints each action in its own colour", () => {
+    const text = renderPlanText(rich, tagged);
+    expect(text).toContain('<yellow>~</yellow> <bold>update workforce "labelers"</bold>');
+    expect(text).toContain('<magenta>-/+</magenta> <bold>recreate workteam "annotators"</bold>');
+    expect(text).toContain('<green>+</green> <bold>create workteam "new"</bold>');
+    expect(text).toContain('<red>-</red> <bold>delete workteam "old"</bold>');
+  });
+
+  it.each(["Updating", "Initializing"])("says a workforce %s is waited for first", (status) => {
+    const waiting = live([]);
+    waiting.workforce!.status = status;
+    const p = plan(
+      spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) } }),
+      waiting,
+      options,
+    );
+    const text = renderPlanText(p, tagged);
+    expect(text).toContain(
+      `<yellow>The workforce is ${status}: apply waits until it is Active before anything else.</yellow>`,
+    );
+    expect(text).toContain("No changes to make; apply only waits and verifies.");
+    expect(renderPlanMarkdown(p)).toContain(`⏳ The workforce is ${status}`);
+  });
+
+  it("says nothing of the status of an Active workforce", () => {
+    const text = renderPlanText(empty, plain);
+    expect(text).not.toContain("The workforce is");
+    expect(text).toContain("No changes. The live workforce matches the spec.");
+    expect(renderPlanMarkdown(empty)).not.toContain("⏳");
+  });
+
+  it("counts blockers in words, one or more, each with its hint", () => {
+    const text = renderPlanText(blocked, plain);
+    const n = blocked.blockers.length;
+    expect(text).toContain(
+      `Blocked: this plan cannot be applied (${n} blocker${n > 1 ? "s" : ""}).`,
+    );
+    const one = { ...blocked, blockers: [{ ...blocked.blockers[0]!, hint: undefined }] };
+    const oneText = renderPlanText(one, plain);
+    expect(oneText).toContain("Blocked: this plan cannot be applied (1 blocker).");
+    const lines = oneText.split("\n");
+    expect(lines[lines.findIndex((l) => l.startsWith("  ✗")) + 1]).not.toMatch(/^\s+hint:/);
+    const withHint = renderPlanText(blocked, plain).split("\n");
+    expect(withHint[withHint.findIndex((l) => l.startsWith("  ✗")) + 1]).toMatch(/^ {4}hint: /);
+  });
+});
+
+describe("the apply document", () => {
+  it("holds the events and what remains when the apply ran", async () => {
+    const { applyDocument } = await import("../../src/render/json.ts");
+    const events = [{ type: "retry", message: "busy" }];
+    expect(
+      applyDocument({
+        outcome: "applied",
+        plan: rich,
+        events,
+        backupFile: "b.json",
+        remaining: [],
+      }),
+    ).toEqual({
+      formatVersion: 1,
+      outcome: "applied",
+      summary: rich.summary,
+      events,
+      backupFile: "b.json",
+      remaining: [],
+    });
+    expect(applyDocument({ outcome: "failed", plan: rich, events, remaining: null })).toMatchObject(
+      { outcome: "failed", remaining: null },
+    );
+  });
+
+  it.each(["blocked", "no-changes"] as const)(
+    "holds the blockers and no events when %s",
+    async (outcome) => {
+      const { applyDocument, renderApplyJson } = await import("../../src/render/json.ts");
+      const doc = { outcome, plan: blocked, events: [{}], remaining: null };
+      expect(applyDocument(doc)).toEqual({
+        formatVersion: 1,
+        outcome,
+        summary: blocked.summary,
+        blockers: blocked.blockers,
+        events: [],
+        remaining: [],
+      });
+      expect(renderApplyJson(doc)).toBe(`${JSON.stringify(applyDocument(doc), null, 2)}\n`);
+    },
+  );
+
+  it("says a plan is blocked, or not", () => {
+    expect(planDocument(blocked, meta).summary.blocked).toBe(true);
+    expect(planDocument(rich, meta).summary.blocked).toBe(false);
+  });
+});
