@@ -442,20 +442,6 @@ describe("the executor", () => {
   });
 
   describe("a create or delete whose answer was lost", () => {
-    /** A client whose first answer to `command` is lost after the service has acted on it. */
-    function losing(client: SageMakerClient, command: new (...a: never[]) => unknown) {
-      const send = client.send.bind(client) as (c: unknown, o?: unknown) => Promise<unknown>;
-      let lost = false;
-      client.send = (async (c: unknown, o?: unknown) => {
-        const out = await send(c, o);
-        if (c instanceof command && !lost) {
-          lost = true;
-          throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
-        }
-        return out;
-      }) as typeof client.send;
-    }
-
     it("is done when the live state says it was done", async () => {
       const p = await prepare(spec({ workteams: [workteam({ name: "new" })] }), []);
       losing(p.client, CreateWorkteamCommand);
