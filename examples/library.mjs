@@ -2,6 +2,7 @@
 // Usage: node examples/library.mjs workforce.yaml [--endpoint-url URL]
 import {
   applySession,
+  canApply,
   connect,
   loadSpecFile,
   planOptions,
@@ -23,7 +24,7 @@ const prepared = await planSession({
   env: process.env,
 });
 process.stdout.write(renderPlanText(prepared.plan));
-if (prepared.plan.blockers.length === 0 && prepared.plan.steps.length > 0) {
+if (canApply(prepared.plan)) {
   const result = await applySession(prepared, { waitTimeoutMs: 15 * 60_000 });
   console.log(result.verified ? "applied and verified" : `differences remain: ${result.remaining}`);
 }

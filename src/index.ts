@@ -5,11 +5,18 @@
  *   const loaded = loadSpecFile("workforce.yaml");
  *   const { client, region } = await connect({}, loaded.spec!.region);
  *   const prepared = await planSession({ client, region, spec, specFile, options, backupDir, env });
- *   if (prepared.plan.blockers.length === 0) await applySession(prepared, { waitTimeoutMs });
+ *   if (canApply(prepared.plan)) await applySession(prepared, { waitTimeoutMs });
  */
 export type { ApplyEvent } from "./apply/execute.ts";
 export { type AwsOptions, connect } from "./aws/client.ts";
 export { planOptions } from "./core/plan.ts";
+export {
+  canApply,
+  destructive,
+  hasChanges,
+  isBlocked,
+  workteamsToDelete,
+} from "./core/questions.ts";
 export type { Plan, PlanOptions, ResourcePlan, Step } from "./core/types.ts";
 export { DeclinedError, InterruptedError, ReportedError, UserError } from "./errors.ts";
 export { planDocument, renderApplyJson, renderPlanJson } from "./render/json.ts";

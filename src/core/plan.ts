@@ -547,10 +547,3 @@ function identityBlockers(spec: Spec, wf: WorkforceLive, blockers: Blocker[]): v
     }
   }
 }
-
-/** The workteams the plan deletes (blocked or not), for reading their labeling jobs and tags first. */
-export function workteamsToDelete(p: Plan): string[] {
-  return p.resources
-    .filter((r) => r.type === "workteam" && (r.action === "delete" || r.action === "recreate"))
-    .map((r) => r.name);
-}

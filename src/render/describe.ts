@@ -22,24 +22,26 @@ export function shownValue(c: Change, side: "before" | "after"): string {
   return formatValue(v);
 }
 
-export const SYMBOL: Record<ResourcePlan["action"] | Change["action"], string> = {
-  create: "+",
-  update: "~",
-  delete: "-",
-  recreate: "-/+",
-  "no-op": " ",
-};
+export type Action = ResourcePlan["action"] | Change["action"];
+export type ActionTone = "green" | "yellow" | "red" | "magenta";
 
-export const VERB: Record<ResourcePlan["action"], string> = {
-  create: "create",
-  update: "update",
-  delete: "delete",
-  recreate: "recreate",
-  "no-op": "keep",
+/**
+ * How each action shows, in every renderer: its symbol (text and the Ink UI, Terraform's), its
+ * verb, its colour, and its mark in a markdown `diff` block (which colours only + - and !).
+ */
+export const ACTIONS: Record<
+  Action,
+  { symbol: string; verb: string; tone: ActionTone | undefined; diff: string }
+> = {
+  create: { symbol: "+", verb: "create", tone: "green", diff: "+" },
+  update: { symbol: "~", verb: "update", tone: "yellow", diff: "!" },
+  delete: { symbol: "-", verb: "delete", tone: "red", diff: "-" },
+  recreate: { symbol: "-/+", verb: "recreate", tone: "magenta", diff: "!" },
+  "no-op": { symbol: " ", verb: "keep", tone: undefined, diff: " " },
 };
 
 export function resourceTitle(r: ResourcePlan): string {
-  return `${VERB[r.action]} ${r.type} "${r.name}"`;
+  return `${ACTIONS[r.action].verb} ${r.type} "${r.name}"`;
 }
 
 /** The field path without its resource prefix: `sourceIpConfig.cidrs`. */
@@ -132,8 +134,6 @@ export function appliedLine(p: Plan): string {
   const { add, change, delete: del, recreate } = p.summary;
   return `${add} added, ${change} changed, ${del} deleted${recreate ? `, ${recreate} recreated` : ""}.`;
 }
-
-export const hasChanges = (p: Plan) => p.resources.length > 0;
 
 export function unmanagedLine(p: Plan): string | undefined {
   return p.unmanaged.length

@@ -2,8 +2,10 @@
  * The plan as one versioned JSON document: a public contract (docs/plan-json.md). Secrets appear
  * only as "(sensitive)". Bump formatVersion for any change that is not a pure addition.
  */
+
+import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
-import { hasChanges, stepLine, summaryLine } from "./describe.ts";
+import { stepLine, summaryLine } from "./describe.ts";
 
 export interface PlanMeta {
   fingerprint: string;

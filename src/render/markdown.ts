@@ -2,11 +2,13 @@
  * The plan for a pull-request comment or $GITHUB_STEP_SUMMARY: the summary first, blockers and
  * warnings, then the diff in a ```diff block inside <details>, kept under 60,000 characters. Pure.
  */
+
+import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
 import {
+  ACTIONS,
   changeLine,
   fieldName,
-  hasChanges,
   noteText,
   resourceNotes,
   resourceTitle,
@@ -53,7 +55,7 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
   const diff: string[] = [];
   for (const r of p.resources) {
     diff.push(
-      `${r.action === "create" ? "+" : r.action === "delete" ? "-" : "!"} ${resourceTitle(r)}${resourceNotes(r).length ? ` (${resourceNotes(r).join("; ")})` : ""}`,
+      `${ACTIONS[r.action].diff} ${resourceTitle(r)}${resourceNotes(r).length ? ` (${resourceNotes(r).join("; ")})` : ""}`,
     );
     for (const c of r.changes) {
       if (c.action === "update") {
@@ -62,7 +64,7 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
           `+     ${fieldName(c)}: ${shownValue(c, "after")}`,
         );
       } else {
-        diff.push(`${c.action === "create" ? "+" : "-"}     ${changeLine(c)}`);
+        diff.push(`${ACTIONS[c.action].diff}     ${changeLine(c)}`);
       }
     }
   }

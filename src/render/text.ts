@@ -1,14 +1,15 @@
 /** The plan as plain text, Terraform-style: symbols plus words, so it reads without colour. Pure. */
 import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
+import { hasChanges } from "../core/questions.ts";
 import type { Plan, ResourcePlan } from "../core/types.ts";
 import {
+  ACTIONS,
+  type Action,
   changeLine,
-  hasChanges,
   noteText,
   resourceNotes,
   resourceTitle,
-  SYMBOL,
   statusLine,
   stepLine,
   summaryLine,
@@ -63,20 +64,16 @@ export function renderPlanText(p: Plan, c: Colors = pc.createColors(false)): str
   return `${out.join("\n")}\n`;
 }
 
-const paint = (action: string, c: Colors) =>
-  action === "create"
-    ? c.green
-    : action === "delete"
-      ? c.red
-      : action === "recreate"
-        ? c.magenta
-        : c.yellow;
+const paint = (action: Action, c: Colors): ((s: string) => string) => {
+  const tone = ACTIONS[action].tone;
+  return tone ? c[tone] : String;
+};
 
 function resourceLines(r: ResourcePlan, c: Colors): string[] {
   const color = paint(r.action, c);
-  const lines = [`  ${color(SYMBOL[r.action])} ${c.bold(resourceTitle(r))}`];
+  const lines = [`  ${color(ACTIONS[r.action].symbol)} ${c.bold(resourceTitle(r))}`];
   for (const note of resourceNotes(r)) lines.push(`      ${c.dim(note)}`);
   for (const ch of r.changes)
-    lines.push(`      ${paint(ch.action, c)(SYMBOL[ch.action])} ${changeLine(ch)}`);
+    lines.push(`      ${paint(ch.action, c)(ACTIONS[ch.action].symbol)} ${changeLine(ch)}`);
   return lines;
 }

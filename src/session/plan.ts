@@ -14,7 +14,8 @@ import {
   snapshot,
   snapshotDifferences,
 } from "../core/fingerprint.ts";
-import { plan, workteamsToDelete } from "../core/plan.ts";
+import { plan } from "../core/plan.ts";
+import { workteamsToDelete } from "../core/questions.ts";
 import type {
   BackedUpTeam,
   LiveState,

@@ -7,14 +7,9 @@
  */
 import { Box, Text, useInput, useStdout } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
-import {
-  hasChanges,
-  noteText,
-  statusLine,
-  summaryLine,
-  unmanagedLine,
-} from "../render/describe.ts";
+import { ACTIONS, noteText, statusLine, summaryLine, unmanagedLine } from "../render/describe.ts";
 import { buildRows, destructive, STEPS_KEY, windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
@@ -89,8 +84,7 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
     if (input === " " && !typing && current?.kind === "resource")
       return setExpanded((e) => toggle(e, current.key));
     if (input === "d" && !typing && current) {
-      const target = current.kind === "detail" ? current.key.split("#")[0]! : current.key;
-      return setDetails((d) => toggle(d, target));
+      return setDetails((d) => toggle(d, current.owner));
     }
     if (input === "q" && !typing) return finish(confirm ? "declined" : "closed");
     if (!confirm) return;
@@ -164,7 +158,7 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
           return (
             <Text key={row.key} inverse={isSelected} wrap="truncate-end">
               {"  ".repeat(row.depth)}
-              {marker} <Text color={paint(actionColor(row.action))}>{row.symbol}</Text> {row.text}
+              {marker} <Text color={paint(ACTIONS[row.action].tone)}>{row.symbol}</Text> {row.text}
             </Text>
           );
         })}
@@ -194,16 +188,4 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
       ) : null}
     </Box>
   );
-}
-
-function actionColor(action: string): "green" | "red" | "yellow" | "magenta" | undefined {
-  return action === "create"
-    ? "green"
-    : action === "delete"
-      ? "red"
-      : action === "update"
-        ? "yellow"
-        : action === "recreate"
-          ? "magenta"
-          : undefined;
 }

@@ -1,6 +1,14 @@
 /** The review screen's tree as rows: pure, so navigation is testable without a terminal. */
+import { destructive as deletedTeams } from "../core/questions.ts";
 import type { Change, Plan, ResourcePlan } from "../core/types.ts";
-import { changeLine, resourceNotes, resourceTitle, SYMBOL, stepLine } from "../render/describe.ts";
+import {
+  ACTIONS,
+  type Action,
+  changeLine,
+  resourceNotes,
+  resourceTitle,
+  stepLine,
+} from "../render/describe.ts";
 
 /** The key of the tree's last node: the steps apply runs, in order. */
 export const STEPS_KEY = "steps";
@@ -9,11 +17,13 @@ export interface Row {
   key: string;
   depth: number;
   symbol: string;
-  action: string;
+  action: Action;
   text: string;
   /** Rows that expand (resources) or show details (changes). */
   expandable: boolean;
   kind: "resource" | "change" | "detail";
+  /** The row whose details this row's `d` key shows: the resource or change a detail belongs to. */
+  owner: string;
 }
 
 /** The API call a change becomes, in words, for the details view. */
@@ -60,11 +70,12 @@ export function buildRows(
     rows.push({
       key,
       depth: 0,
-      symbol: SYMBOL[r.action],
+      symbol: ACTIONS[r.action].symbol,
       action: r.action,
       text: `${resourceTitle(r)}${n ? `  (${n} change${n > 1 ? "s" : ""})` : ""}`,
       expandable: true,
       kind: "resource",
+      owner: key,
     });
     if (!expanded.has(key)) continue;
     resourceNotes(r).forEach((text, i) => {
@@ -76,6 +87,7 @@ export function buildRows(
         text,
         expandable: false,
         kind: "detail",
+        owner: key,
       });
     });
     if (details.has(key)) {
@@ -87,6 +99,7 @@ export function buildRows(
         text: `API: ${apiCall(r)}`,
         expandable: false,
         kind: "detail",
+        owner: key,
       });
     }
     for (const c of r.changes) {
@@ -94,11 +107,12 @@ export function buildRows(
       rows.push({
         key: ckey,
         depth: 1,
-        symbol: SYMBOL[c.action],
+        symbol: ACTIONS[c.action].symbol,
         action: c.action,
         text: changeLine(c),
         expandable: true,
         kind: "change",
+        owner: ckey,
       });
       if (details.has(ckey)) {
         rows.push({
@@ -109,6 +123,7 @@ export function buildRows(
           text: `${c.sensitive ? "sensitive: shown and saved only as (sensitive) · " : ""}API: ${apiCall(r, c)}`,
           expandable: false,
           kind: "detail",
+          owner: ckey,
         });
       }
     }
@@ -122,6 +137,7 @@ export function buildRows(
       text: `steps apply runs, in order (${plan.steps.length})`,
       expandable: true,
       kind: "resource",
+      owner: STEPS_KEY,
     });
     if (expanded.has(STEPS_KEY)) {
       plan.steps.forEach((step, i) => {
@@ -133,6 +149,7 @@ export function buildRows(
           text: `${i + 1}. ${stepLine(step)}`,
           expandable: false,
           kind: "detail",
+          owner: `${STEPS_KEY}/${i}`,
         });
       });
     }
@@ -153,10 +170,7 @@ export function windowOf(
 
 /** Workteams the plan deletes (with what happens to them after), for the destructive section. */
 export function destructive(plan: Plan): string[] {
-  return plan.resources
-    .filter((r) => r.type === "workteam" && (r.action === "delete" || r.action === "recreate"))
-    .map(
-      (r) =>
-        `${r.name}${r.action === "recreate" ? " (recreated after the OIDC update)" : " (not recreated)"}`,
-    );
+  return deletedTeams(plan).map(
+    (t) => `${t.name}${t.recreated ? " (recreated after the OIDC update)" : " (not recreated)"}`,
+  );
 }

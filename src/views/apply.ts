@@ -4,6 +4,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import type { ApplyEvent } from "../apply/execute.ts";
+import { canApply, isBlocked } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
 import { DeclinedError, InterruptedError, UserError } from "../errors.ts";
 import { appliedLine, stepLine } from "../render/describe.ts";
@@ -53,14 +54,14 @@ export async function applyView(
   const line = (text: string) => out.write(`${text}\n`);
   return {
     async review(plan, { ask }) {
-      if (tui && ask && plan.blockers.length === 0) {
+      if (tui && ask && !isBlocked(plan)) {
         const outcome = await tui.reviewPlan(plan, { confirm: true, color });
         if (outcome === "interrupted")
           throw new InterruptedError("Interrupted at the review; nothing was changed.");
         if (outcome !== "approved") throw new DeclinedError({ shown: true });
       } else {
         line(renderPlanText(plan, c));
-        if (ask && plan.blockers.length === 0 && plan.steps.length > 0) await confirm();
+        if (ask && canApply(plan)) await confirm();
       }
     },
     start(plan) {

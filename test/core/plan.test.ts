@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { plan, planOptions, workteamsToDelete } from "../../src/core/plan.ts";
+import { plan, planOptions } from "../../src/core/plan.ts";
+import {
+  canApply,
+  destructive,
+  hasChanges,
+  isBlocked,
+  workteamsToDelete,
+} from "../../src/core/questions.ts";
 import type {
   LiveState,
   Plan,
@@ -1432,5 +1439,69 @@ describe("what each blocker, warning and reason says", () => {
         reason,
       })),
     }).toMatchSnapshot();
+  });
+});
+
+describe("what a plan says about itself", () => {
+  it.each([
+    {
+      name: "no changes",
+      make: () => plan(spec(), live(), opts()),
+      has: false,
+      blocked: false,
+      apply: false,
+      gone: [],
+    },
+    {
+      name: "a wait for an update in progress, and nothing else",
+      make: () => plan(spec(), live({ workforce: liveWorkforce({ status: "Updating" }) }), opts()),
+      has: false,
+      blocked: false,
+      apply: true,
+      gone: [],
+    },
+    {
+      name: "an OIDC change that recreates a workteam and prunes another",
+      make: () =>
+        plan(
+          spec({
+            workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+            workteams: [workteam({ name: "a", description: "Image annotators" })],
+            policy: { pruneWorkteams: true },
+          }),
+          live({ workteams: [liveTeam("a"), liveTeam("b")] }),
+          opts({ allowWorkteamDeletion: true, pruneWorkteams: true }),
+        ),
+      has: true,
+      blocked: false,
+      apply: true,
+      gone: [
+        { name: "a", recreated: true },
+        { name: "b", recreated: false },
+      ],
+    },
+    {
+      name: "the same change, without permission to delete",
+      make: () =>
+        plan(
+          spec({
+            workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+            workteams: [workteam({ name: "a", description: "Image annotators" })],
+          }),
+          live({ workteams: [liveTeam("a")] }),
+          opts(),
+        ),
+      has: true,
+      blocked: true,
+      apply: false,
+      gone: [{ name: "a", recreated: true }],
+    },
+  ])("$name", ({ make, has, blocked, apply, gone }) => {
+    const p = make();
+    expect(hasChanges(p)).toBe(has);
+    expect(isBlocked(p)).toBe(blocked);
+    expect(canApply(p)).toBe(apply);
+    expect(destructive(p)).toEqual(gone);
+    expect(workteamsToDelete(p)).toEqual(gone.map((t) => t.name));
   });
 });

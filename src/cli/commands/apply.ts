@@ -2,9 +2,10 @@ import { BACKUP_DIR } from "../../apply/backup.ts";
 import type { ApplyEvent } from "../../apply/execute.ts";
 import { readPlanFile } from "../../apply/planfile.ts";
 import { connect } from "../../aws/client.ts";
+import { hasChanges, isBlocked } from "../../core/questions.ts";
 import type { Step } from "../../core/types.ts";
 import { InterruptedError, UserError } from "../../errors.ts";
-import { hasChanges, stepLine } from "../../render/describe.ts";
+import { stepLine } from "../../render/describe.ts";
 import type { ApplyDocumentInput } from "../../render/json.ts";
 import { type ApplySessionResult, applySession } from "../../session/apply.ts";
 import { planSavedSession } from "../../session/plan.ts";
@@ -31,7 +32,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
   // A saved plan was reviewed when it was made; waiting for an update in progress changes nothing.
   await view.review(plan, { ask: !opts.autoApprove && !opts.planFile && hasChanges(plan) });
   const ended = (a: Omit<ApplyDocumentInput, "plan">) => view.end({ ...a, plan });
-  if (plan.blockers.length > 0) {
+  if (isBlocked(plan)) {
     await ended({ outcome: "blocked", events: [], remaining: [] });
     throw new UserError("the plan is blocked; nothing was changed", {
       hint: "resolve the blockers above, then apply again",

@@ -1,13 +1,11 @@
 import { closeBackups, readBackup } from "../../apply/backup.ts";
-import { executePlan } from "../../apply/execute.ts";
+import { restoreWorkteams } from "../../apply/execute.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
 import { teamDifferences } from "../../core/effective.ts";
-import type { Plan, Step } from "../../core/types.ts";
 import { UserError } from "../../errors.ts";
 import { stepLine } from "../../render/describe.ts";
 import { backedUpTeam } from "../../session/plan.ts";
-import { DEFAULT_WAIT, parseDuration } from "../../values/duration.ts";
 
 export interface RestoreOptions extends AwsOptions {
   backup: string;
@@ -38,34 +36,10 @@ export async function restoreCommand(opts: RestoreOptions): Promise<void> {
     process.stdout.write("Nothing to restore: every workteam of the backup exists.\n");
     return;
   }
-  // No wait step: a Failed workforce takes workteams, and a busy one is waited for on ConflictException.
-  const steps = missing.map((name): Step => ({ kind: "create-workteam", name, source: "backup" }));
-  const plan: Plan = {
+  await restoreWorkteams(missing, {
+    client,
     region,
     workforceName: backup.workforceName,
-    resources: [],
-    steps,
-    blockers: [],
-    warnings: [],
-    unmanaged: [],
-    sendsSecret: false,
-    summary: { add: missing.length, change: 0, delete: 0, recreate: 0 },
-  };
-  await executePlan({
-    client,
-    spec: { version: 1, workforce: { name: backup.workforceName } },
-    plan,
-    live,
-    options: {
-      allowWorkteamDeletion: false,
-      restoreWorkteams: true,
-      pruneWorkteams: false,
-      rotateClientSecret: false,
-    },
-    region,
-    secret: () => undefined,
-    waitTimeoutMs: parseDuration(DEFAULT_WAIT)!,
-    backupDir: "",
     restoreFrom: { files: [opts.backup], workteams: backup.workteams },
     interrupted: () => false,
     onEvent: (e) => {
