@@ -1,4 +1,5 @@
 /** Words for a plan's parts, shared by every renderer (text, markdown, the Ink UI). Pure. */
+import { SENSITIVE } from "../core/plan.ts";
 import type { Change, Notice, Plan, ResourcePlan, Step } from "../core/types.ts";
 
 /** A value as a reader wants it: strings quoted, lists and mappings in flow style. */
@@ -15,10 +16,15 @@ export function formatValue(v: unknown): string {
   return String(v);
 }
 
+/** What a plan with nothing to change says, in every format. */
+export const NO_CHANGES = "No changes. The live workforce matches the spec.";
+/** What a plan that only waits for an update in progress says. */
+export const ONLY_WAITS = "No changes to make; apply only waits and verifies.";
+
 /** A sensitive value is shown by what it is, never by what it holds. */
 export function shownValue(c: Change, side: "before" | "after"): string {
   const v = c[side];
-  if (c.sensitive) return typeof v === "string" ? v : "(sensitive)";
+  if (c.sensitive) return typeof v === "string" ? v : SENSITIVE;
   return formatValue(v);
 }
 

@@ -1,6 +1,6 @@
 /** Diagnostics as text: a compiler-style line, a code frame with a caret, and the hint. Pure. */
 import type { Colors } from "picocolors/types.js";
-import type { Diagnostic } from "../spec/diagnostics.ts";
+import { type Diagnostic, hasErrors } from "../spec/diagnostics.ts";
 
 const MAX_FRAME_WIDTH = 120;
 
@@ -43,4 +43,10 @@ export function renderSummary(file: string, diagnostics: readonly Diagnostic[], 
   const w = warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : "";
   if (errors === 0) return `${c.green("✓")} ${file} is valid${w ? ` (${w})` : ""}`;
   return `${c.red("✗")} ${file}: ${errors} error${errors === 1 ? "" : "s"}${w ? `, ${w}` : ""}`;
+}
+
+/** `wfplan validate --format json`: one versioned document. */
+export function renderValidationJson(file: string, diagnostics: readonly Diagnostic[]): string {
+  const doc = { formatVersion: 1, file, valid: !hasErrors(diagnostics), diagnostics };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -3,6 +3,7 @@
  * only as "(sensitive)". Bump formatVersion for any change that is not a pure addition.
  */
 
+import { SENSITIVE } from "../core/plan.ts";
 import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
 import { stepLine, summaryLine } from "./describe.ts";
@@ -23,8 +24,8 @@ export function planDocument(p: Plan, meta: PlanMeta) {
         resource: { type: r.type, name: r.name, action: r.action },
         path: c.path,
         action: c.action,
-        before: c.sensitive ? (c.before === undefined ? undefined : "(sensitive)") : c.before,
-        after: c.sensitive ? "(sensitive)" : c.after,
+        before: c.sensitive ? (c.before === undefined ? undefined : SENSITIVE) : c.before,
+        after: c.sensitive ? SENSITIVE : c.after,
         sensitive: c.sensitive,
       })),
     ),

@@ -7,7 +7,9 @@ import {
   ACTIONS,
   type Action,
   changeLine,
+  NO_CHANGES,
   noteText,
+  ONLY_WAITS,
   resourceNotes,
   resourceTitle,
   statusLine,
@@ -44,9 +46,9 @@ export function renderPlanText(p: Plan, c: Colors = pc.createColors(false)): str
     out.push("");
   }
   if (!hasChanges(p) && p.steps.length > 0) {
-    out.push(c.green("No changes to make; apply only waits and verifies."));
+    out.push(c.green(ONLY_WAITS));
   } else if (!hasChanges(p)) {
-    out.push(c.green("No changes. The live workforce matches the spec."));
+    out.push(c.green(NO_CHANGES));
   } else {
     out.push("wfplan will:", "");
     for (const r of p.resources) out.push(...resourceLines(r, c), "");

@@ -9,7 +9,14 @@ import { Box, Text, useInput, useStdout } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
-import { ACTIONS, noteText, statusLine, summaryLine, unmanagedLine } from "../render/describe.ts";
+import {
+  ACTIONS,
+  NO_CHANGES,
+  noteText,
+  statusLine,
+  summaryLine,
+  unmanagedLine,
+} from "../render/describe.ts";
 import { buildRows, destructive, STEPS_KEY, windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
@@ -148,9 +155,7 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
         </Box>
       ) : null}
       <Box flexDirection="column" marginTop={1}>
-        {!hasChanges(plan) ? (
-          <Text color={paint("green")}>No changes. The live workforce matches the spec.</Text>
-        ) : null}
+        {!hasChanges(plan) ? <Text color={paint("green")}>{NO_CHANGES}</Text> : null}
         {view.start > 0 ? <Text dimColor> ↑ {view.start} more</Text> : null}
         {view.rows.map((row, i) => {
           const isSelected = view.start + i === selected;

@@ -1,4 +1,5 @@
 /** The review screen's tree as rows: pure, so navigation is testable without a terminal. */
+import { SENSITIVE } from "../core/plan.ts";
 import { destructive as deletedTeams } from "../core/questions.ts";
 import type { Change, Plan, ResourcePlan } from "../core/types.ts";
 import {
@@ -120,7 +121,7 @@ export function buildRows(
           depth: 2,
           symbol: " ",
           action: "no-op",
-          text: `${c.sensitive ? "sensitive: shown and saved only as (sensitive) · " : ""}API: ${apiCall(r, c)}`,
+          text: `${c.sensitive ? `sensitive: shown and saved only as ${SENSITIVE} · ` : ""}API: ${apiCall(r, c)}`,
           expandable: false,
           kind: "detail",
           owner: ckey,

@@ -5,13 +5,13 @@ import { connect } from "../../aws/client.ts";
 import { hasChanges, isBlocked } from "../../core/questions.ts";
 import type { Step } from "../../core/types.ts";
 import { InterruptedError, UserError } from "../../errors.ts";
-import { stepLine } from "../../render/describe.ts";
 import type { ApplyDocumentInput } from "../../render/json.ts";
 import { type ApplySessionResult, applySession } from "../../session/apply.ts";
 import { planSavedSession } from "../../session/plan.ts";
 import { DEFAULT_WAIT, parseDuration } from "../../values/duration.ts";
 import { applyView } from "../../views/apply.ts";
 import { ExitCode } from "../errors.ts";
+import { onInterrupt } from "../interrupt.ts";
 import { type PlanFlags, preparePlan } from "./plan.ts";
 
 export interface ApplyOptions extends PlanFlags {
@@ -103,41 +103,4 @@ async function prepareSaved(planFile: string, opts: ApplyOptions & { backupDir: 
     env: process.env,
     planFile,
   });
-}
-
-/**
- * Ctrl-C and SIGTERM: the first stops the apply (between steps; a wait at once), and says what
- * that does to the running step; the second exits now.
- */
-function onInterrupt(
-  running: () => Step | undefined,
-  notify: (notice: string) => void,
-  backupDir: string,
-) {
-  const interrupt = new AbortController();
-  const onSignal = () => {
-    if (!interrupt.signal.aborted) {
-      interrupt.abort();
-      const step = running();
-      notify(
-        step?.kind === "wait-active"
-          ? "Interrupt received: the wait stops now. The workforce update goes on in AWS; run wfplan apply again to finish (it waits for it, then does the remaining steps)."
-          : `Interrupt received: finishing the current step${step ? ` (${stepLine(step)})` : ""}, then stopping. Press Ctrl-C again to exit now.`,
-      );
-    } else {
-      process.stderr.write(
-        `\nExiting now. Run wfplan apply again to finish; deleted workteams are backed up in ${backupDir}.\n`,
-      );
-      process.exit(ExitCode.interrupted);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  return {
-    signal: interrupt.signal,
-    dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
 }

@@ -9,7 +9,7 @@ import {
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { startEmulator } from "../../emulator/server.ts";
-import { colorsFor } from "../../views/style.ts";
+import { colorsFor, isInteractive } from "../../views/style.ts";
 import { applyCommand } from "./apply.ts";
 
 const CREDENTIALS = { accessKeyId: "demo", secretAccessKey: "demo" };
@@ -100,8 +100,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         "",
       ].join("\n"),
     );
-    const interactive =
-      process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
+    const interactive = isInteractive();
     const code = await applyCommand({
       file: spec,
       endpointUrl: emu.url,

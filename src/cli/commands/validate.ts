@@ -1,5 +1,9 @@
 import { ReportedError } from "../../errors.ts";
-import { renderDiagnostics, renderSummary } from "../../render/diagnostics.ts";
+import {
+  renderDiagnostics,
+  renderSummary,
+  renderValidationJson,
+} from "../../render/diagnostics.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
 import { colorsFor } from "../../views/style.ts";
@@ -15,9 +19,7 @@ export function validate(opts: ValidateOptions, out: NodeJS.WriteStream = proces
   const result = loadSpecFile(opts.file);
   const { diagnostics } = result;
   if (opts.format === "json") {
-    out.write(
-      `${JSON.stringify({ formatVersion: 1, file: opts.file, valid: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`,
-    );
+    out.write(renderValidationJson(opts.file, diagnostics));
   } else {
     const c = colorsFor(opts, out);
     out.write(renderDiagnostics(diagnostics, result.text, c));
