@@ -31,3 +31,13 @@ export function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 export const hasErrors = (ds: readonly Diagnostic[]) => ds.some((d) => d.severity === "error");
+
+/** A problem of the file as a whole (no line). */
+export function fileDiagnostic(
+  file: string,
+  message: string,
+  hint?: string,
+  severity: Diagnostic["severity"] = "error",
+): Diagnostic {
+  return { severity, file, line: 0, column: 0, path: "", message, hint };
+}

@@ -1,0 +1,138 @@
+/**
+ * YAML as wfplan reads it: limits on nesting and size checked on the lexer's tokens before
+ * anything is built, the parser's messages in words, and where a spec path is in the file.
+ */
+import { type Document, isMap, isScalar, isSeq, Lexer, type Node, type Pair } from "yaml";
+
+/** Collections one inside another: a spec needs six or so. */
+const MAX_NESTING = 32;
+/**
+ * Nodes and indicators (values, `[ { - ? : ,`, tags, anchors, aliases, documents) in one file: 25
+ * workteams with 50 tags each need some 10,000.
+ */
+const MAX_STRUCTURE = 20_000;
+const STRUCTURE = new Set(["[", "{", "-", "?", ":", ",", "---", "\u001f"]);
+/** The lexer's markers, which stand for no text of the file. */
+const MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
+
+/**
+ * The offset where the YAML nests deeper than MAX_NESTING — flow collections in flow collections,
+ * or block indicators (`- - -`, `? ? ?`) on one line — or undefined. One pass over the lexer's
+ * tokens, which costs little memory whatever the input.
+ */
+export function tooDeep(text: string): { offset: number; message: string } | undefined {
+  let offset = 0;
+  let flow = 0;
+  let onLine = 0;
+  let structure = 0;
+  const deep = {
+    message: `the YAML nests more than ${MAX_NESTING} levels deep here; a spec nests a few`,
+  };
+  for (const token of new Lexer().lex(text)) {
+    const counted = STRUCTURE.has(token) || /^[!&*]/.test(token);
+    if (counted && ++structure > MAX_STRUCTURE) {
+      return {
+        offset,
+        message: `the YAML holds more than ${MAX_STRUCTURE} values and collections; a spec holds some thousands at most`,
+      };
+    }
+    if (MARKERS.has(token)) continue;
+    if (token === "\n" || token === "\r\n") onLine = 0;
+    else if (token === "[" || token === "{") {
+      if (++flow > MAX_NESTING) return { offset, ...deep };
+    } else if (token === "]" || token === "}") flow = Math.max(0, flow - 1);
+    else if (token === "-" || token === "?") {
+      if (++onLine > MAX_NESTING) return { offset, ...deep };
+    }
+    offset += token.length;
+  }
+  return undefined;
+}
+
+export function yamlMessage(code: string, message: string): string {
+  const first = message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "duplicate key: this key appears earlier in the same mapping";
+    case "TAB_AS_INDENT":
+      return "tabs are not allowed for indentation in YAML";
+    case "TAG_RESOLVE_FAILED":
+      return `${first}; a spec uses plain YAML values`;
+    default:
+      return `YAML syntax error: ${first}`;
+  }
+}
+
+export function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "keep one of them; YAML does not merge repeated keys";
+    case "TAB_AS_INDENT":
+      return "indent with spaces";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+    case "UNEXPECTED_TOKEN":
+      return "check the indentation and brackets on this line and the one before";
+    default:
+      return undefined;
+  }
+}
+
+/** A plan path as the spec's own path: a workteam's name becomes its index in `workteams`. */
+export function specPath(raw: unknown, path: string): PropertyKey[] {
+  const segs: PropertyKey[] = path.split(".");
+  const teams = (raw as { workteams?: unknown }).workteams;
+  if (segs[0] === "workteams" && segs.length > 1 && Array.isArray(teams)) {
+    const index = teams.findIndex((t) => (t as { name?: unknown })?.name === segs[1]);
+    if (index >= 0) segs[1] = index;
+  }
+  return segs;
+}
+
+/** The YAML node at a spec path, if there is one. */
+export function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | undefined {
+  let node: Node | null | undefined = doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = (node.items as Pair<unknown, unknown>[]).find(
+        (p) => keyText(p.key) === String(seg),
+      );
+      node = pair?.value as Node | undefined;
+    } else if (isSeq(node) && typeof seg === "number") {
+      node = node.items[seg] as Node | undefined;
+    } else return undefined;
+  }
+  return node ?? undefined;
+}
+
+/** The source offset of the node at a spec path, or of its key; the nearest existing parent if absent. */
+export function offsetOf(doc: Document, path: readonly PropertyKey[], key: boolean): number {
+  let node: Node | null | undefined = doc.contents;
+  let offset = node?.range?.[0] ?? 0;
+  for (const [i, seg] of path.entries()) {
+    let next: Node | null | undefined;
+    if (isMap(node)) {
+      const pair: Pair<unknown, unknown> | undefined = (
+        node.items as Pair<unknown, unknown>[]
+      ).find((p) => keyText(p.key) === String(seg));
+      if (!pair) break;
+      const keyNode = pair.key as Node | null;
+      if (key && i === path.length - 1) return keyNode?.range?.[0] ?? offset;
+      next = (pair.value as Node | null) ?? keyNode;
+      if (!pair.value) {
+        offset = keyNode?.range?.[0] ?? offset;
+        break;
+      }
+    } else if (isSeq(node) && typeof seg === "number") {
+      next = node.items[seg] as Node | undefined;
+    }
+    if (!next) break;
+    node = next;
+    offset = node.range?.[0] ?? offset;
+  }
+  return offset;
+}
+
+export function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
