@@ -1,5 +1,11 @@
-/** Small builders for specs, so tests say only what differs from a valid one. */
+/**
+ * Small builders for specs and live states, so tests say only what differs from a valid one. The
+ * raw builders make YAML values a user could write; `validSpec` loads one as the CLI does.
+ */
 import { stringify } from "yaml";
+import type { LiveState, WorkforceLive, WorkteamLive } from "../src/core/types.ts";
+import { loadSpecText } from "../src/spec/load.ts";
+import type { Spec } from "../src/spec/schema.ts";
 
 export type Raw = Record<string, unknown>;
 
@@ -36,3 +42,42 @@ export function spec(overrides: { workforce?: Raw } & Raw = {}): Raw {
 }
 
 export const yaml = (value: unknown) => stringify(value);
+
+/** A validated spec from the raw builders (so every test spec is one a user could write). */
+export function validSpec(overrides: Parameters<typeof spec>[0] = {}): Spec {
+  const r = loadSpecText(yaml(spec(overrides)), "t.yaml");
+  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
+  return r.spec;
+}
+
+export const WORKFORCE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
+
+/** The live workforce `spec()` describes (its OIDC config without the secret, which is never read). */
+export function liveWorkforce(overrides: Partial<WorkforceLive> = {}): WorkforceLive {
+  const { clientSecret, ...oidc } = oidcConfig() as Record<string, string>;
+  return {
+    name: "labelers",
+    arn: WORKFORCE_ARN,
+    status: "Active",
+    oidcConfig: oidc as unknown as WorkforceLive["oidcConfig"],
+    sourceIpConfig: { cidrs: [] },
+    workforceVpcConfig: null,
+    ipAddressType: "ipv4",
+    ...overrides,
+  };
+}
+
+export function liveTeam(name: string, overrides: Partial<WorkteamLive> = {}): WorkteamLive {
+  return {
+    name,
+    arn: `arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/${name}`,
+    workforceArn: WORKFORCE_ARN,
+    description: "Image annotators",
+    memberDefinitions: [{ oidcMemberDefinition: { groups: [name] } }],
+    ...overrides,
+  };
+}
+
+export function liveState(overrides: Partial<LiveState> = {}): LiveState {
+  return { region: "us-east-1", workforce: liveWorkforce(), workteams: [], jobs: {}, ...overrides };
+}

@@ -35,7 +35,7 @@ import { planSession, type Prepared as Session } from "../../src/session/plan.ts
 import { loadSpecText } from "../../src/spec/load.ts";
 import type { Spec } from "../../src/spec/schema.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
-import { emulator, manualClock, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { emulator, labelingJob, manualClock, sdk, seedWorkforce } from "../helpers/emulator.ts";
 
 const newIssuer = { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) };
 const narrower = { sourceIpConfig: { cidrs: ["10.1.0.0/16"] } };
@@ -406,14 +406,7 @@ describe("the executor", () => {
     const p = await prepare(spec({ workforce: newIssuer }), ["annotators"], {
       allowWorkteamDeletion: true,
     });
-    p.emu.state().labelingJobs.push({
-      workteamName: "annotators",
-      LabelingJobName: "late-job",
-      JobReferenceCode: "ref",
-      WorkRequesterAccountId: "123456789012",
-      CreationTime: 1,
-      LabelCounters: { HumanLabeled: 0, PendingHuman: 3, Total: 3 },
-    });
+    p.emu.state().labelingJobs.push(labelingJob("annotators", "late-job", 3));
     const mark = p.emu.calls.length;
     const { events, error } = await execute(p);
     expect(error).toBeInstanceOf(UserError);
@@ -755,14 +748,7 @@ describe("the executor, call by call", () => {
       allowWorkteamDeletion: true,
     });
     for (const workteamName of ["annotators", "reviewers"])
-      p.emu.state().labelingJobs.push({
-        workteamName,
-        LabelingJobName: `late-${workteamName}`,
-        JobReferenceCode: "ref",
-        WorkRequesterAccountId: "123456789012",
-        CreationTime: 1,
-        LabelCounters: { HumanLabeled: 0, PendingHuman: 3, Total: 3 },
-      });
+      p.emu.state().labelingJobs.push(labelingJob(workteamName, `late-${workteamName}`, 3));
     const { error } = await execute(p);
     expect(error!.message).toBe(
       "workteam annotators, reviewers now has in-progress labeling jobs; nothing was deleted",

@@ -8,56 +8,21 @@ import {
   isBlocked,
   workteamsToDelete,
 } from "../../src/core/questions.ts";
-import type {
-  LiveState,
-  Plan,
-  PlanOptions,
-  Step,
-  WorkforceLive,
-  WorkteamLive,
-} from "../../src/core/types.ts";
-import { loadSpecText } from "../../src/spec/load.ts";
+import type { LiveState, Plan, PlanOptions, Step, WorkforceLive } from "../../src/core/types.ts";
 import type { Spec } from "../../src/spec/schema.ts";
-import { oidcConfig, type Raw, spec as rawSpec, workteam, yaml } from "../builders.ts";
+import {
+  liveState,
+  liveTeam,
+  liveWorkforce,
+  oidcConfig,
+  type Raw,
+  validSpec,
+  workteam,
+} from "../builders.ts";
 import { runs } from "../helpers/runs.ts";
 
-/** A validated spec from the raw builders (so every test spec is one a user could write). */
-function spec(overrides: Parameters<typeof rawSpec>[0] = {}): Spec {
-  const r = loadSpecText(yaml(rawSpec(overrides)), "t.yaml");
-  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
-  return r.spec;
-}
-
-const ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
-
-function liveWorkforce(overrides: Partial<WorkforceLive> = {}): WorkforceLive {
-  const { clientSecret, ...oidc } = oidcConfig() as Record<string, string>;
-  return {
-    name: "labelers",
-    arn: ARN,
-    status: "Active",
-    oidcConfig: oidc as unknown as WorkforceLive["oidcConfig"],
-    sourceIpConfig: { cidrs: [] },
-    workforceVpcConfig: null,
-    ipAddressType: "ipv4",
-    ...overrides,
-  };
-}
-
-function liveTeam(name: string, overrides: Partial<WorkteamLive> = {}): WorkteamLive {
-  return {
-    name,
-    arn: `arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/${name}`,
-    workforceArn: ARN,
-    description: "Image annotators",
-    memberDefinitions: [{ oidcMemberDefinition: { groups: [name] } }],
-    ...overrides,
-  };
-}
-
-function live(overrides: Partial<LiveState> = {}): LiveState {
-  return { region: "us-east-1", workforce: liveWorkforce(), workteams: [], jobs: {}, ...overrides };
-}
+const spec = validSpec;
+const live = liveState;
 
 const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({
   allowWorkteamDeletion: false,

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
-import { emulator, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
+import { emulator, labelingJob, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
 
 const SECRET = "apply-secret-Kx7";
 
@@ -225,14 +225,7 @@ describe("wfplan apply against the emulator", () => {
     const stop = emu.onCall((call) => {
       if (call.operation !== "DescribeWorkteam") return;
       stop();
-      emu.state().labelingJobs.push({
-        workteamName: "annotators",
-        LabelingJobName: "late-job",
-        JobReferenceCode: "late-job",
-        WorkRequesterAccountId: "123456789012",
-        CreationTime: Date.now() / 1000,
-        LabelCounters: { HumanLabeled: 0, PendingHuman: 5, Total: 5 },
-      });
+      emu.state().labelingJobs.push(labelingJob("annotators", "late-job", 5));
     });
     const mark = emu.calls.length;
     const r = await apply(emu, dir, "--auto-approve", "--allow-workteam-deletion");

@@ -7,7 +7,7 @@ import { ApiError } from "../../src/emulator/errors.ts";
 import { COMMON_ERRORS, DEVIATIONS, RULES, type RuleName } from "../../src/emulator/rules.ts";
 import model from "../../src/emulator/sagemaker-model.json" with { type: "json" };
 import type { Emulator } from "../../src/emulator/server.ts";
-import { emulator, OIDC, seedRich, VPC } from "../helpers/emulator.ts";
+import { emulator, labelingJob, OIDC, seedRich, VPC } from "../helpers/emulator.ts";
 
 type Input = Record<string, unknown>;
 const ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
@@ -114,14 +114,7 @@ const cases: Record<RuleName, { setup?: (emu: Emulator) => void; op: string; inp
   workteamInUse: {
     setup: (emu) => {
       seedRich(emu, ["a"]);
-      emu.state().labelingJobs.push({
-        workteamName: "a",
-        LabelingJobName: "job",
-        JobReferenceCode: "job",
-        WorkRequesterAccountId: "123456789012",
-        CreationTime: 0,
-        LabelCounters: { HumanLabeled: 0, PendingHuman: 1, Total: 1 },
-      });
+      emu.state().labelingJobs.push(labelingJob("a", "job"));
     },
     op: "DeleteWorkteam",
     input: { WorkteamName: "a" },

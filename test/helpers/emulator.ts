@@ -168,3 +168,15 @@ export function manualClock({ running = false } = {}) {
     },
   };
 }
+
+/** An in-progress labeling job of a workteam, as the emulator's state holds one: `labelingJobs.push(…)`. */
+export function labelingJob(workteamName: string, name = `job-${workteamName}`, pending = 1) {
+  return {
+    workteamName,
+    LabelingJobName: name,
+    JobReferenceCode: name,
+    WorkRequesterAccountId: "123456789012",
+    CreationTime: 0,
+    LabelCounters: { HumanLabeled: 0, PendingHuman: pending, Total: pending },
+  };
+}

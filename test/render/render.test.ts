@@ -5,47 +5,34 @@ import type { LiveState, Plan, WorkforceLive, WorkteamLive } from "../../src/cor
 import { planDocument, renderPlanJson } from "../../src/render/json.ts";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/render/markdown.ts";
 import { renderPlanText } from "../../src/render/text.ts";
-import { loadSpecText } from "../../src/spec/load.ts";
-import type { Spec } from "../../src/spec/schema.ts";
-import { oidcConfig, spec as rawSpec, workteam, yaml } from "../builders.ts";
+import {
+  liveState,
+  liveTeam,
+  liveWorkforce,
+  oidcConfig,
+  validSpec,
+  workteam,
+} from "../builders.ts";
 
 const plain = pc.createColors(false);
 
-/** A spec as a user would write it. */
-function spec(overrides: Parameters<typeof rawSpec>[0]): Spec {
-  const r = loadSpecText(yaml(rawSpec(overrides)), "w.yaml");
-  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
-  return r.spec;
-}
-
-const ARN = "arn:aws:sagemaker:us-east-1:123456789012:workforce/labelers";
-const { clientSecret, ...oidc } = oidcConfig({ issuer: "https://old.example.com" }) as Record<
-  string,
-  string
->;
-const team = (name: string, o: Partial<WorkteamLive> = {}): WorkteamLive => ({
-  name,
-  arn: `arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/${name}`,
-  workforceArn: ARN,
-  description: "Image annotators",
-  memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
-  tags: {},
-  ...o,
-});
-const live = (teams: WorkteamLive[]): LiveState => ({
-  region: "us-east-1",
-  workforce: {
-    name: "labelers",
-    arn: ARN,
-    status: "Active",
-    oidcConfig: oidc as unknown as WorkforceLive["oidcConfig"],
-    sourceIpConfig: { cidrs: ["10.0.0.0/16"] },
-    workforceVpcConfig: null,
-    ipAddressType: "ipv4",
-  },
-  workteams: teams,
-  jobs: {},
-});
+const spec = validSpec;
+const { clientSecret, ...oidc } = oidcConfig({ issuer: "https://old.example.com" });
+/** The teams of these plans: all annotators, their tags read. */
+const team = (name: string, o: Partial<WorkteamLive> = {}): WorkteamLive =>
+  liveTeam(name, {
+    memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+    tags: {},
+    ...o,
+  });
+const live = (teams: WorkteamLive[]): LiveState =>
+  liveState({
+    workforce: liveWorkforce({
+      oidcConfig: oidc as unknown as WorkforceLive["oidcConfig"],
+      sourceIpConfig: { cidrs: ["10.0.0.0/16"] },
+    }),
+    workteams: teams,
+  });
 const options = {
   allowWorkteamDeletion: true,
   restoreWorkteams: true,
