@@ -32,7 +32,24 @@ export interface ReviewProps {
   height?: number;
 }
 
-const NAV_KEYS = new Set(["j", "k", "d", "q", " "]);
+/**
+ * The review's keys, one list for the input handler and the help line. A letter works while
+ * nothing is typed at the prompt; an Ink key (arrows, Esc) always does.
+ */
+const BINDINGS: readonly {
+  action: "up" | "down" | "expand" | "details" | "quit";
+  letter: string;
+  key?: "upArrow" | "downArrow" | "escape";
+  help?: (confirm: boolean) => string;
+}[] = [
+  { action: "up", letter: "k", key: "upArrow", help: () => "↑/↓ or j/k move" },
+  { action: "down", letter: "j", key: "downArrow" },
+  { action: "expand", letter: " ", help: (c) => `${c ? "space" : "Enter/space"} expand` },
+  { action: "details", letter: "d", help: () => "d details" },
+  { action: "quit", letter: "q", key: "escape", help: (c) => (c ? "Esc or q cancel" : "q quit") },
+];
+const NAV_KEYS = new Set(BINDINGS.map((b) => b.letter));
+const helpLine = (confirm: boolean) => BINDINGS.flatMap((b) => b.help?.(confirm) ?? []).join(" · ");
 
 export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
   const { stdout } = useStdout();
@@ -83,17 +100,22 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
     if (doneRef.current) return;
     const typing = answerRef.current.length > 0;
     if (key.ctrl && input === "c") return finish("interrupted");
-    if (key.escape) return finish(confirm ? "declined" : "closed");
     if (key.return) return enter();
-    if (key.upArrow || (input === "k" && !typing)) return setSelected((s) => Math.max(0, s - 1));
-    if (key.downArrow || (input === "j" && !typing))
-      return setSelected((s) => Math.min(rows.length - 1, s + 1));
-    if (input === " " && !typing && current?.kind === "resource")
-      return setExpanded((e) => toggle(e, current.key));
-    if (input === "d" && !typing && current) {
-      return setDetails((d) => toggle(d, current.owner));
+    const bound = BINDINGS.find((b) => (b.key && key[b.key]) || (input === b.letter && !typing));
+    switch (bound?.action) {
+      case "quit":
+        return finish(confirm ? "declined" : "closed");
+      case "up":
+        return setSelected((s) => Math.max(0, s - 1));
+      case "down":
+        return setSelected((s) => Math.min(rows.length - 1, s + 1));
+      case "expand":
+        if (current?.kind === "resource") setExpanded((e) => toggle(e, current.key));
+        return;
+      case "details":
+        if (current) setDetails((d) => toggle(d, current.owner));
+        return;
     }
-    if (input === "q" && !typing) return finish(confirm ? "declined" : "closed");
     if (!confirm) return;
     if (key.backspace || key.delete) return type(answerRef.current.slice(0, -1));
     if (!input || key.ctrl || key.meta || (NAV_KEYS.has(input) && !typing)) return;
@@ -177,10 +199,7 @@ export function Review({ plan, confirm, color, onDone, height }: ReviewProps) {
         </Box>
       ) : null}
       {unmanagedLine(plan) ? <Text dimColor>{unmanagedLine(plan)}</Text> : null}
-      <Text dimColor>
-        ↑/↓ or j/k move · {confirm ? "space" : "Enter/space"} expand · d details ·{" "}
-        {confirm ? "Esc or q cancel" : "q quit"}
-      </Text>
+      <Text dimColor>{helpLine(confirm)}</Text>
       {confirm && !done && listening ? (
         <Text>
           <Text bold>Type yes and press Enter to apply</Text> (anything else cancels): {answer}
