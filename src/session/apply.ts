@@ -19,7 +19,7 @@ export interface ApplyControls {
 }
 
 export interface ApplySessionResult extends ApplyResult {
-  /** The live state is what the plan should have made it: every field, managed or not. */
+  /** Verify ran and found the live state as the plan should have made it: every field, managed or not. */
   verified: boolean;
 }
 
@@ -46,7 +46,9 @@ export async function applySession(
     now: controls.now,
     sleep: controls.sleep,
   });
-  const verified = result.remaining.length === 0;
+  // Only a verify step verifies: a plan without steps ran nothing, and closes no backup.
+  const verified =
+    result.completed.some((s) => s.kind === "verify") && result.remaining.length === 0;
   if (verified) {
     closeBackups(
       [...(prepared.openBackups?.files ?? []), ...(result.backupFile ? [result.backupFile] : [])],
