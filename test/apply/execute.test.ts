@@ -789,14 +789,38 @@ describe("the executor, call by call", () => {
     expect(team(p.emu, "annotators")?.Description).toBe("annotators team");
   });
 
-  it("only removes tags when there are none to add", async () => {
+  it("only removes tags when there are none to add, and only adds when none go", async () => {
     const p = await prepare(spec(), ["annotators"]);
     const mark = p.emu.calls.length;
-    const { error } = await execute(p, {}, [
+    const { result, error } = await execute(p, {}, [
       { kind: "tag-workteam", name: "annotators", add: {}, remove: ["team"] },
     ]);
     expect(error).toBeUndefined();
     expect(mutating(p.emu, mark)).toEqual(["DeleteTags"]);
+    // Without a verify step, nothing was compared, and nothing is said to remain.
+    expect(result!.remaining).toEqual([]);
+    const added = await execute(p, {}, [
+      { kind: "tag-workteam", name: "annotators", add: { owner: "ml" }, remove: [] },
+    ]);
+    expect(added.error).toBeUndefined();
+    expect(mutating(p.emu, mark)).toEqual(["DeleteTags", "AddTags"]);
+  });
+
+  it("updates each workteam with its own spec", async () => {
+    const p = await prepare(
+      spec({
+        workteams: [
+          workteam({ name: "annotators", description: "First" }),
+          workteam({ name: "reviewers", description: "Second" }),
+        ],
+      }),
+      ["annotators", "reviewers"],
+    );
+    const { result, error } = await execute(p);
+    expect(error).toBeUndefined();
+    expect(team(p.emu, "annotators")?.Description).toBe("First");
+    expect(team(p.emu, "reviewers")?.Description).toBe("Second");
+    expect(result!.remaining).toEqual([]);
   });
 
   it("reads, before the first step, the tags verify compares that the plan did not read", async () => {

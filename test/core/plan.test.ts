@@ -1470,3 +1470,60 @@ describe("what a plan says about itself", () => {
     expect(workteamsToDelete(p)).toEqual(gone.map((t) => t.name));
   });
 });
+
+describe("what the session tells the planner", () => {
+  const rotating = () =>
+    spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) } });
+
+  it("blocks a plan that sends a secret it cannot read, at the secret's field", () => {
+    const p = plan(rotating(), live(), opts(), {
+      secretProblem: { message: "WFPLAN_OIDC_CLIENT_SECRET is not set", hint: "export it" },
+      locate: (path) => (path === "workforce.oidcConfig.clientSecret" ? "w.yaml:5:19" : undefined),
+    });
+    expect(p.blockers).toEqual([
+      {
+        code: "secret-unavailable",
+        message: "WFPLAN_OIDC_CLIENT_SECRET is not set",
+        hint: "export it",
+        path: "workforce.oidcConfig.clientSecret",
+        location: "w.yaml:5:19",
+      },
+    ]);
+    expect(p.steps).toEqual([]);
+  });
+
+  it("does not block a plan that sends no secret", () => {
+    const p = plan(spec(), live(), opts(), { secretProblem: { message: "not set" } });
+    expect(p.blockers).toEqual([]);
+  });
+
+  it("puts the spec's own warnings first, and locates each note that names a field", () => {
+    const p = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] } } }),
+      live(),
+      opts(),
+      {
+        specWarnings: [{ message: "from the spec", location: "w.yaml:1:1" }],
+        locate: (path) => `at ${path}`,
+      },
+    );
+    expect(p.warnings[0]).toEqual({ message: "from the spec", location: "w.yaml:1:1" });
+    for (const note of [...p.blockers, ...p.warnings.slice(1)])
+      expect(note.location).toBe(note.path ? `at ${note.path}` : undefined);
+    expect([...p.blockers, ...p.warnings].filter((n) => n.path).length).toBeGreaterThan(0);
+  });
+
+  it("adds tags that a team lacks, removing none", () => {
+    const p = plan(
+      spec({ workteams: [workteam({ name: "a", tags: { team: "ml" } })] }),
+      live({ workteams: [liveTeam("a", { tags: {} })] }),
+      opts(),
+    );
+    expect(p.steps).toContainEqual({
+      kind: "tag-workteam",
+      name: "a",
+      add: { team: "ml" },
+      remove: [],
+    });
+  });
+});
