@@ -3,7 +3,6 @@ import type { ApplyEvent } from "../../apply/execute.ts";
 import { readPlanFile } from "../../apply/planfile.ts";
 import { connect } from "../../aws/client.ts";
 import { hasChanges, isBlocked } from "../../core/questions.ts";
-import type { Step } from "../../core/types.ts";
 import { InterruptedError, UserError } from "../../errors.ts";
 import type { ApplyDocumentInput } from "../../render/json.ts";
 import { type ApplySessionResult, applySession } from "../../session/apply.ts";
@@ -48,13 +47,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
     throw new UserError(`--timeout ${wait}: not a duration`, { hint: "such as 90s, 15m or 1h30m" });
 
   const events: ApplyEvent[] = [];
-  /** The step running now, so that an interrupt can say what it does to it. */
-  let running: Step | undefined;
-  const stop = onInterrupt(
-    () => running,
-    (notice) => view.notify(notice),
-    backupDir,
-  );
+  const stop = onInterrupt((notice) => view.notify(notice), backupDir);
   view.start(plan);
   let result: ApplySessionResult | undefined;
   try {
@@ -63,8 +56,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<number> {
       signal: stop.signal,
       onEvent: (e) => {
         events.push(e);
-        if (e.type === "step-start") running = e.step;
-        else if (e.type.startsWith("step-")) running = undefined;
+        stop.track(e);
         view.onEvent(e);
       },
     });

@@ -2,12 +2,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  CreateWorkforceCommand,
-  CreateWorkteamCommand,
-  ListWorkteamsCommand,
-  SageMakerClient,
-} from "@aws-sdk/client-sagemaker";
+import { demoGroups, seedDemo } from "../../emulator/demo.ts";
 import { startEmulator } from "../../emulator/server.ts";
 import { colorsFor, isInteractive } from "../../views/style.ts";
 import { applyCommand } from "./apply.ts";
@@ -26,42 +21,6 @@ export function demoSpecPath(): string {
   throw new Error("examples/demo/workforce.yaml is missing from the package");
 }
 
-/** The workforce and workteams the demo starts from, created through the SDK like any client would. */
-async function seed(client: SageMakerClient): Promise<void> {
-  await client.send(
-    new CreateWorkforceCommand({
-      WorkforceName: "labelers",
-      OidcConfig: {
-        ClientId: "0oa1example",
-        ClientSecret: "the-old-demo-secret",
-        Issuer: "https://idp.example.com",
-        AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-        TokenEndpoint: "https://idp.example.com/oauth2/token",
-        UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-        LogoutEndpoint: "https://idp.example.com/logout",
-        JwksUri: "https://idp.example.com/oauth2/keys",
-        Scope: "openid profile email",
-      },
-      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
-      Tags: [{ Key: "team", Value: "ml" }],
-    }),
-  );
-  const teams = [
-    { name: "annotators", description: "Image annotators", groups: ["annotators", "contractors"] },
-    { name: "reviewers", description: "Second-pass reviewers", groups: ["reviewers"] },
-  ];
-  for (const t of teams) {
-    await client.send(
-      new CreateWorkteamCommand({
-        WorkteamName: t.name,
-        Description: t.description,
-        MemberDefinitions: [{ OidcMemberDefinition: { Groups: t.groups } }],
-        Tags: [{ Key: "team", Value: "ml" }],
-      }),
-    );
-  }
-}
-
 export interface DemoOptions {
   color?: boolean;
   /** How long the emulator keeps an updated workforce Updating. */
@@ -77,12 +36,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     updateDelayMs: opts.updateDelayMs ?? 2500,
   });
   try {
-    const client = new SageMakerClient({
-      region: REGION,
-      endpoint: emu.url,
-      credentials: CREDENTIALS,
-    });
-    await seed(client);
+    seedDemo(emu);
     const work = mkdtempSync(join(tmpdir(), "wfplan-demo-"));
     process.env.WFPLAN_DEMO_CLIENT_SECRET ??= "demo-client-secret-not-real";
     const spec = demoSpecPath();
@@ -110,9 +64,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       format: "text",
       color: opts.color,
     });
-    const { Workteams } = await client.send(new ListWorkteamsCommand({}));
+    const teams = emu.state().workteams;
     process.stdout.write(
-      `\nThe emulator now has workteams ${(Workteams ?? []).map((t) => `${t.WorkteamName} (groups ${t.MemberDefinitions?.flatMap((m) => m.OidcMemberDefinition?.Groups ?? []).join(", ")})`).join(" and ")}.\nDemo finished. Try it on your own spec: wfplan plan -f workforce.yaml --endpoint-url <emulator URL>\n`,
+      `\nThe emulator now has workteams ${teams.map((t) => `${t.WorkteamName} (groups ${demoGroups(t).join(", ")})`).join(" and ")}.\nDemo finished. Try it on your own spec: wfplan plan -f workforce.yaml --endpoint-url <emulator URL>\n`,
     );
     return code;
   } finally {
