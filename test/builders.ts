@@ -3,7 +3,15 @@
  * raw builders make YAML values a user could write; `validSpec` loads one as the CLI does.
  */
 import { stringify } from "yaml";
-import type { LiveState, WorkforceLive, WorkteamLive } from "../src/core/types.ts";
+import { plan } from "../src/core/plan.ts";
+import type {
+  LiveState,
+  Plan,
+  PlanContext,
+  PlanOptions,
+  WorkforceLive,
+  WorkteamLive,
+} from "../src/core/types.ts";
 import { loadSpecText } from "../src/spec/load.ts";
 import type { Spec } from "../src/spec/schema.ts";
 
@@ -80,4 +88,20 @@ export function liveTeam(name: string, overrides: Partial<WorkteamLive> = {}): W
 
 export function liveState(overrides: Partial<LiveState> = {}): LiveState {
   return { region: "us-east-1", workforce: liveWorkforce(), workteams: [], jobs: {}, ...overrides };
+}
+
+/** A plan as the planner makes it, from a spec a user could write and a live state. */
+export function planOf(
+  overrides: Parameters<typeof spec>[0],
+  live: LiveState,
+  options: Partial<PlanOptions> = {},
+  context: PlanContext = {},
+): Plan {
+  const base = {
+    allowWorkteamDeletion: false,
+    restoreWorkteams: true,
+    pruneWorkteams: false,
+    rotateClientSecret: false,
+  };
+  return plan(validSpec(overrides), live, { ...base, ...options }, context);
 }

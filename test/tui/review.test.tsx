@@ -5,54 +5,25 @@ import type { Plan } from "../../src/core/types.ts";
 import { Progress, type StepState } from "../../src/tui/Progress.tsx";
 import { Review } from "../../src/tui/Review.tsx";
 import { buildRows, windowOf } from "../../src/tui/rows.ts";
+import { liveState, liveTeam, liveWorkforce, oidcConfig, planOf, workteam } from "../builders.ts";
 
-const plan: Plan = {
-  region: "us-east-1",
-  workforceName: "labelers",
-  resources: [
-    {
-      type: "workforce",
-      name: "labelers",
-      action: "update",
-      changes: [
-        {
-          path: "workforce.oidcConfig.issuer",
-          action: "update",
-          before: "https://old",
-          after: "https://new",
-          sensitive: false,
-        },
-        {
-          path: "workforce.oidcConfig.clientSecret",
-          action: "update",
-          before: "(sensitive)",
-          after: "(sensitive) from ${env:S}",
-          sensitive: true,
-        },
-      ],
-    },
-    {
-      type: "workteam",
-      name: "annotators",
-      action: "recreate",
-      reason: "deleted before the OIDC update and recreated after it, from the backup",
-      changes: [],
-    },
-  ],
-  steps: [
-    { kind: "backup", workteams: ["annotators"] },
-    { kind: "delete-workteam", name: "annotators", reason: "oidc" },
-    { kind: "update-workforce", fields: ["oidcConfig"], sendsSecret: true },
-    { kind: "wait-active" },
-    { kind: "create-workteam", name: "annotators", source: "backup" },
-    { kind: "verify" },
-  ],
-  blockers: [],
-  warnings: [{ message: "a warning" }],
-  unmanaged: [],
-  sendsSecret: true,
-  summary: { add: 0, change: 1, delete: 0, recreate: 1 },
-};
+/** An OIDC change that deletes and recreates a workteam, with a warning from the spec. */
+const plan: Plan = planOf(
+  { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) }, workteams: [workteam()] },
+  liveState({
+    workforce: liveWorkforce({
+      oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: "https://old" },
+    }),
+    workteams: [
+      liveTeam("annotators", {
+        memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+        tags: {},
+      }),
+    ],
+  }),
+  { allowWorkteamDeletion: true },
+  { specWarnings: [{ message: "a warning" }] },
+);
 
 /**
  * The review through React's act(): every render and effect a key causes has run when it returns,
@@ -115,7 +86,10 @@ describe("the review screen", () => {
     expect(lastFrame()).toContain("▾ # steps apply runs, in order (6)");
     expect(lastFrame()).toContain("1. back up workteam annotators");
     expect(lastFrame()).toContain("4. wait until the workforce is Active");
-    await type(...Array.from({ length: 5 }, () => "j"), " ");
+    // Down to the steps' row, and fold it.
+    const open = new Set([...plan.resources.map((r) => `${r.type}:${r.name}`), "steps"]);
+    const steps = buildRows(plan, open, new Set()).findIndex((r) => r.key === "steps");
+    await type(...Array.from({ length: steps }, () => "j"), " ");
     expect(lastFrame()).toContain("▸ # steps apply runs, in order (6)");
     expect(lastFrame()).not.toContain("1. back up workteam annotators");
   });
@@ -244,7 +218,7 @@ describe("apply progress", () => {
     expect(frame).toMatch(
       /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 4\/6 wait until the workforce is Active — workforce Updating \(4s\)/,
     );
-    expect(frame).toContain("· 5/6 restore workteam annotators from the backup");
+    expect(frame).toContain("· 5/6 recreate workteam annotators from the spec and the backup");
     expect(frame).toContain("Ctrl-C stops after the current step");
   });
 
