@@ -18,20 +18,12 @@ import type {
   WorkforceLive,
   WorkteamLive,
 } from "../../src/core/types.ts";
+import { liveWorkforce } from "../builders.ts";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:labeling";
 
-function oidc(): OidcConfigLive {
-  return {
-    clientId: "0oa1example",
-    issuer: "https://idp.example.com",
-    authorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-    tokenEndpoint: "https://idp.example.com/oauth2/token",
-    userInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-    logoutEndpoint: "https://idp.example.com/logout",
-    jwksUri: "https://idp.example.com/oauth2/keys",
-  };
-}
+/** The OIDC config of the builders' workforce, a fresh copy each time. */
+const oidc = (): OidcConfigLive => liveWorkforce().oidcConfig!;
 
 function workforce(o: Partial<WorkforceLive> = {}): WorkforceLive {
   return {

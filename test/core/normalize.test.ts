@@ -19,16 +19,9 @@ import type {
   WorkforceLive,
   WorkteamConfig,
 } from "../../src/core/types.ts";
+import { liveWorkforce as builtWorkforce } from "../builders.ts";
 
-const OIDC: OidcConfigLive = {
-  clientId: "0oa1example",
-  issuer: "https://idp.example.com",
-  authorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-  tokenEndpoint: "https://idp.example.com/oauth2/token",
-  userInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-  logoutEndpoint: "https://idp.example.com/logout",
-  jwksUri: "https://idp.example.com/oauth2/keys",
-};
+const OIDC: OidcConfigLive = builtWorkforce().oidcConfig!;
 const COGNITO_MEMBER = {
   cognitoMemberDefinition: { userPool: "us-east-1_abc123", userGroup: "g", clientId: "c" },
 };
