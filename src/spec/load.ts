@@ -213,7 +213,15 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   };
   const parsed = specSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    // A value of the wrong type is said once: zod also measures it against the limits of the
+    // type it should have been (a string's characters counted as a list's items).
+    const issues = parsed.error.issues;
+    const wrongType = new Set(
+      issues.filter((i) => i.code === "invalid_type").map((i) => formatPath(i.path)),
+    );
+    for (const issue of issues) {
+      const size = issue.code === "too_big" || issue.code === "too_small";
+      if (size && wrongType.has(formatPath(issue.path))) continue;
       for (const d of fromIssue(issue, written)) {
         if (!room()) continue;
         result.diagnostics.push({

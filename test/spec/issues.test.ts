@@ -1,0 +1,290 @@
+/**
+ * Every kind of schema problem in words, as `wfplan validate` and `plan` show it: the message, the
+ * hint (what is allowed, or how to fix it), and where. The hints are half of the message's worth.
+ */
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { loadSpecText } from "../../src/spec/load.ts";
+import { oidcConfig, type Raw, spec, workteam } from "../builders.ts";
+
+const URL_HINT = "an https:// URL without spaces, at most 500 characters";
+const NAME_HINT = "1-63 letters, digits and hyphens, starting with a letter or digit";
+const WORKFORCE_KEYS =
+  "name, oidcConfig, cognitoConfig, sourceIpConfig, workforceVpcConfig, ipAddressType, tags";
+const CIDRS_HINT = "0-10 IPv4 or IPv6 CIDR blocks that may reach the worker portal; [] = anyone";
+
+/** The diagnostics of a spec, as path, message and hint. */
+function problems(text: string) {
+  return loadSpecText(text, "w.yaml").diagnostics.map(({ path, message, hint }) => ({
+    path,
+    message,
+    hint,
+  }));
+}
+const yaml = (raw: Raw) => stringify(raw);
+
+describe("each kind of problem, in words", () => {
+  it.each<[string, () => string, { path: string; message: string; hint?: string }[]]>([
+    [
+      "a missing key, with what it should hold",
+      () => "version: 1\nworkforce:\n  cognitoConfig: { userPool: us-east-1_abc, clientId: c }\n",
+      [
+        {
+          path: "workforce.name",
+          message: 'missing required key "name"',
+          hint: `name: ${NAME_HINT}`,
+        },
+      ],
+    ],
+    [
+      "an unknown key that differs only in case: the key it means",
+      () => yaml(spec({ workforce: { sourceIPConfig: { cidrs: [] } } })),
+      [
+        {
+          path: "workforce.sourceIPConfig",
+          message: 'unknown key "sourceIPConfig"',
+          hint: `did you mean "sourceIpConfig"? (allowed keys here: ${WORKFORCE_KEYS})`,
+        },
+      ],
+    ],
+    [
+      "an unknown key two letters off a short one",
+      () => yaml(spec({ workforce: { nmae: "x" } })),
+      [
+        {
+          path: "workforce.nmae",
+          message: 'unknown key "nmae"',
+          hint: `did you mean "name"? (allowed keys here: ${WORKFORCE_KEYS})`,
+        },
+      ],
+    ],
+    [
+      "an unknown key like none: the keys allowed",
+      () => yaml(spec({ workforce: { xyzzy: 1 } })),
+      [
+        {
+          path: "workforce.xyzzy",
+          message: 'unknown key "xyzzy"',
+          hint: `allowed keys here: ${WORKFORCE_KEYS}`,
+        },
+      ],
+    ],
+    [
+      "a number where a string belongs: quote it as written",
+      () => yaml(spec()).replace("clientId: 0oa1example", "clientId: 0x1F"),
+      [
+        {
+          path: "workforce.oidcConfig.clientId",
+          message: "expected a string, got number 31",
+          hint: 'quote the value ("0x1F") to make it a string',
+        },
+      ],
+    ],
+    [
+      "a boolean where a string belongs",
+      () => yaml(spec({ workforce: { oidcConfig: oidcConfig({ clientId: true }) } })),
+      [
+        {
+          path: "workforce.oidcConfig.clientId",
+          message: "expected a string, got boolean true",
+          hint: 'quote the value ("true") to make it a string',
+        },
+      ],
+    ],
+    [
+      "yes where a boolean belongs",
+      () => yaml(spec({ policy: { allowWorkteamDeletion: "yes" } })),
+      [
+        {
+          path: "policy.allowWorkteamDeletion",
+          message: 'expected true or false, got the string "yes"',
+          hint: "write true or false (in YAML 1.2, yes and no are strings)",
+        },
+      ],
+    ],
+    [
+      "one value where a list belongs: said once, not also measured as a list",
+      () => yaml(spec({ workforce: { sourceIpConfig: { cidrs: "10.0.0.0/16" } } })),
+      [
+        {
+          path: "workforce.sourceIpConfig.cidrs",
+          message: 'expected a list, got the string "10.0.0.0/16"',
+          hint: "write a list, such as [a, b] or one item per line starting with -",
+        },
+      ],
+    ],
+    [
+      "null where a list belongs: what the list holds",
+      () => yaml(spec({ workforce: { sourceIpConfig: { cidrs: null } } })),
+      [
+        {
+          path: "workforce.sourceIpConfig.cidrs",
+          message: "expected a list, got null",
+          hint: CIDRS_HINT,
+        },
+      ],
+    ],
+    [
+      "a number where a mapping belongs",
+      () => "version: 1\nworkforce: 5\n",
+      [
+        {
+          path: "workforce",
+          message: "expected a mapping, got number 5",
+          hint: "The private workforce of this region",
+        },
+      ],
+    ],
+    [
+      "a list and a mapping where a string belongs",
+      () =>
+        yaml(spec({ workforce: { oidcConfig: oidcConfig({ clientId: ["a"] }) } })) +
+        yaml({ policy: { waitTimeout: { m: 1 } } }),
+      [
+        {
+          path: "workforce.oidcConfig.clientId",
+          message: "expected a string, got a list",
+          hint: "1-1024 printable ASCII characters",
+        },
+        {
+          path: "policy.waitTimeout",
+          message: "expected a string, got a mapping",
+          hint: expect.any(String),
+        },
+      ],
+    ],
+    [
+      "a value not among those allowed",
+      () => yaml(spec({ workforce: { ipAddressType: "ipv5" } })),
+      [
+        {
+          path: "workforce.ipAddressType",
+          message: '"ipv5" is not allowed',
+          hint: 'allowed: "ipv4", "dualstack"',
+        },
+      ],
+    ],
+    [
+      "a value of the wrong form, with the form allowed",
+      () => yaml(spec({ workforce: { oidcConfig: oidcConfig({ issuer: "http://x" }) } })),
+      [
+        {
+          path: "workforce.oidcConfig.issuer",
+          message: '"http://x" is not valid',
+          hint: `allowed: ${URL_HINT}`,
+        },
+      ],
+    ],
+    [
+      "a too long value, quoted only in part",
+      () => yaml(spec({ workforce: { name: "n".repeat(100) } })),
+      [
+        {
+          path: "workforce.name",
+          message: "has 100 characters; at most 63 characters allowed",
+          hint: NAME_HINT,
+        },
+        {
+          path: "workforce.name",
+          message: `"${"n".repeat(77)}..." is not valid`,
+          hint: `allowed: ${NAME_HINT}`,
+        },
+      ],
+    ],
+    [
+      "an empty text, and one too long",
+      () =>
+        yaml(
+          spec({
+            workteams: [
+              workteam({ description: "" }),
+              workteam({ name: "b", description: "d".repeat(201) }),
+            ],
+          }),
+        ),
+      [
+        {
+          path: "workteams[0].description",
+          message: "has 0 characters; needs at least 1 character",
+          hint: "1-200 characters",
+        },
+        {
+          path: "workteams[1].description",
+          message: "has 201 characters; at most 200 characters allowed",
+          hint: "1-200 characters",
+        },
+      ],
+    ],
+    [
+      "a list too short, and one too long, counted in items",
+      () =>
+        yaml(
+          spec({
+            workforce: {
+              sourceIpConfig: { cidrs: Array.from({ length: 11 }, (_, i) => `10.${i}.0.0/16`) },
+            },
+            workteams: [workteam({ memberDefinitions: [] })],
+          }),
+        ),
+      [
+        {
+          path: "workforce.sourceIpConfig.cidrs",
+          message: "has 11 items; at most 10 items allowed",
+          hint: CIDRS_HINT,
+        },
+        {
+          path: "workteams[0].memberDefinitions",
+          message: "has 0 items; needs at least 1 item",
+          hint: "1-10 member definitions, all OIDC or all Cognito",
+        },
+      ],
+    ],
+    [
+      "a mapping key that is not allowed: said of the key",
+      () => yaml(spec({ workteams: [workteam({ tags: { "aws:x": "1" } })] })),
+      [
+        {
+          path: 'workteams[0].tags["aws:x"]',
+          message: 'key "aws:x": tag keys starting with "aws:" are reserved for AWS',
+          hint: "0-256 letters, digits, spaces and _ . : / = + - @",
+        },
+      ],
+    ],
+    [
+      "a version other than 1",
+      () => yaml(spec({ version: 2 })),
+      [{ path: "version", message: "2 is not allowed", hint: "allowed: 1" }],
+    ],
+  ])("%s", (_, text, expected) => {
+    expect(problems(text())).toEqual(expected);
+  });
+
+  it("never quotes the secret, whatever is wrong with it", () => {
+    const secret = "${oops-literal-secret";
+    const found = problems(
+      yaml(spec({ workforce: { oidcConfig: oidcConfig({ clientSecret: secret }) } })),
+    );
+    expect(found).toEqual([
+      {
+        path: "workforce.oidcConfig.clientSecret",
+        message:
+          "must be a reference, ${env:NAME} or ${file:PATH}: a literal secret would be committed with the file",
+        hint: undefined,
+      },
+    ]);
+    const wrongType = problems(
+      yaml(spec({ workforce: { oidcConfig: oidcConfig({ clientSecret: "" }) } })),
+    );
+    expect(JSON.stringify(wrongType)).not.toContain("oops");
+  });
+
+  it("points at the mapping's key for a missing key, and at an unknown key itself", () => {
+    const text = "version: 1\nworkforce:\n  name: labelers\n  bogus: 1\n";
+    const ds = loadSpecText(text, "w.yaml").diagnostics;
+    expect(ds.find((d) => d.path === "workforce.bogus")).toMatchObject({ line: 4, column: 3 });
+    const missing = loadSpecText("version: 1\n", "w.yaml").diagnostics;
+    expect(missing).toEqual([
+      expect.objectContaining({ path: "workforce", message: 'missing required key "workforce"' }),
+    ]);
+  });
+});
