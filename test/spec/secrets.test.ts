@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/errors.ts";
 import { loadSpecFile } from "../../src/spec/load.ts";
 import { parseSecretRef } from "../../src/spec/secret-ref.ts";
 import { resolveSecret, secretFileWarning } from "../../src/spec/secrets.ts";
@@ -85,5 +86,57 @@ describe("secret references", () => {
       message: expect.stringMatching(/readable by group or others/),
     });
     expect(warning!.column).toBeGreaterThan(0);
+  });
+});
+
+describe("resolving a secret, every way it can go wrong", () => {
+  it("refuses a value that is not a reference", () => {
+    expect(() => resolveSecret("hunter2", { env: {}, specFile })).toThrow(
+      "clientSecret: hunter2 is not a secret reference",
+    );
+  });
+
+  it("takes an empty variable for an unset one, and says what to do", () => {
+    let error: UserError | undefined;
+    try {
+      resolveSecret("${env:EMPTY}", { env: { EMPTY: "" }, specFile });
+    } catch (e) {
+      error = e as UserError;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toBe("clientSecret ${env:EMPTY}: environment variable EMPTY is not set");
+    expect(error!.hint).toBe(
+      "export EMPTY before running wfplan (the OIDC client secret is needed to send the OIDC config)",
+    );
+  });
+
+  it("names the file it cannot read, with the reader's hint", () => {
+    let error: UserError | undefined;
+    try {
+      resolveSecret("${file:missing.txt}", { env: {}, specFile });
+    } catch (e) {
+      error = e as UserError;
+    }
+    expect(error!.message).toBe(
+      `clientSecret \${file:missing.txt}: ${join(dir, "missing.txt")}: file not found`,
+    );
+    expect(error!).toHaveProperty("hint");
+  });
+
+  it("drops only the file's last line ending, CRLF too", () => {
+    writeFileSync(join(dir, "crlf.txt"), "from-file\r\n", { mode: 0o600 });
+    expect(resolveSecret("${file:crlf.txt}", { env: {}, specFile })).toBe("from-file");
+    writeFileSync(join(dir, "two.txt"), "a\nb\n", { mode: 0o600 });
+    expect(() => resolveSecret("${file:two.txt}", { env: {}, specFile })).toThrow(
+      /the secret must be 1-1024 printable ASCII characters/,
+    );
+  });
+
+  it("warns that a secret 'file' that is a folder will not be read", () => {
+    mkdirSync(join(dir, "folder"), { recursive: true });
+    expect(secretFileWarning("${file:folder}", specFile)).toBe(
+      `secret file ${join(dir, "folder")} is not a regular file; wfplan will not read it`,
+    );
+    expect(secretFileWarning("not a reference", specFile)).toBeUndefined();
   });
 });
