@@ -53,22 +53,39 @@ function lineOf(bytes: Uint8Array, offset: number): { line: number; column: numb
   return { line, column: offset - start + 1 };
 }
 
-/** The offset of the first byte that starts a malformed UTF-8 sequence (0 if none is obvious). */
+/**
+ * The offset of the first byte that starts a malformed UTF-8 sequence, by the Unicode Standard's
+ * table of well-formed sequences (3.9, table 3-7): the second byte's range depends on the first,
+ * which rules out overlong forms, surrogates and code points past U+10FFFF. 0 if all is well.
+ */
 function firstInvalidUtf8(b: Uint8Array): number {
   for (let i = 0; i < b.length; ) {
     const c = b[i]!;
-    const follow =
-      c < 0x80
-        ? 0
-        : c >= 0xc2 && c <= 0xdf
-          ? 1
-          : c >= 0xe0 && c <= 0xef
-            ? 2
-            : c >= 0xf0 && c <= 0xf4
-              ? 3
-              : -1;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // [continuation bytes, the second byte's low and high bound]
+    const [follow, low, high] =
+      c >= 0xc2 && c <= 0xdf
+        ? [1, 0x80, 0xbf]
+        : c === 0xe0
+          ? [2, 0xa0, 0xbf]
+          : c === 0xed
+            ? [2, 0x80, 0x9f]
+            : c >= 0xe1 && c <= 0xef
+              ? [2, 0x80, 0xbf]
+              : c === 0xf0
+                ? [3, 0x90, 0xbf]
+                : c === 0xf4
+                  ? [3, 0x80, 0x8f]
+                  : c >= 0xf1 && c <= 0xf3
+                    ? [3, 0x80, 0xbf]
+                    : [-1, 0, 0];
     if (follow < 0) return i;
-    for (let k = 1; k <= follow; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    const second = b[i + 1] ?? 0;
+    if (second < low || second > high) return i;
+    for (let k = 2; k <= follow; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
     i += follow + 1;
   }
   return 0;

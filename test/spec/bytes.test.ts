@@ -108,6 +108,11 @@ describe("decode: invalid UTF-8, at the first bad byte", () => {
     ["a 2-byte lead without its continuation", [0xc3, 0x21]],
     ["a 3-byte lead cut short by a 0x21", [0xe2, 0x82, 0x21]],
     ["a 4-byte lead cut short at its last byte", [0xf0, 0x9f, 0x98, 0x21]],
+    // Well-formed in shape, but not UTF-8 (the Unicode Standard, table 3-7):
+    ["an overlong 3-byte form (0xE0 0x80)", [0xe0, 0x80, 0x80]],
+    ["an encoded surrogate (0xED 0xA0)", [0xed, 0xa0, 0x80]],
+    ["an overlong 4-byte form (0xF0 0x80)", [0xf0, 0x80, 0x80, 0x80]],
+    ["a code point past U+10FFFF (0xF4 0x90)", [0xf4, 0x90, 0x80, 0x80]],
   ];
   const cases = valid.flatMap(([v, chars]) =>
     invalid.map(([i, seq]) => [`${i} after ${v}`, chars!, seq] as const),
