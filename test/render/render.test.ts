@@ -1,7 +1,8 @@
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/core/plan.ts";
-import type { LiveState, Plan, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
+import type { LiveState, Plan, Step, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
+import { formatValue, stepLine, summaryLine } from "../../src/render/describe.ts";
 import { planDocument, renderPlanJson } from "../../src/render/json.ts";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/render/markdown.ts";
 import { renderPlanText } from "../../src/render/text.ts";
@@ -303,5 +304,96 @@ describe("the apply document", () => {
   it("says a plan is blocked, or not", () => {
     expect(planDocument(blocked, meta).summary.blocked).toBe(true);
     expect(planDocument(rich, meta).summary.blocked).toBe(false);
+  });
+});
+
+describe("the words for each step and value", () => {
+  it.each<[Step, string]>([
+    [
+      { kind: "backup", workteams: ["a"] },
+      "back up workteam a (every field, and tags) to a backup file",
+    ],
+    [
+      { kind: "backup", workteams: ["a", "b"] },
+      "back up workteams a, b (every field, and tags) to a backup file",
+    ],
+    [
+      { kind: "delete-workteam", name: "a", reason: "oidc" },
+      "delete workteam a (it blocks the OIDC update)",
+    ],
+    [
+      { kind: "delete-workteam", name: "a", reason: "prune" },
+      "delete workteam a (not in the spec; pruned)",
+    ],
+    [
+      { kind: "create-workforce", sendsSecret: true },
+      "create the workforce (CreateWorkforce, sends the client secret)",
+    ],
+    [{ kind: "create-workforce", sendsSecret: false }, "create the workforce (CreateWorkforce)"],
+    [
+      { kind: "update-workforce", fields: ["sourceIpConfig", "ipAddressType"], sendsSecret: false },
+      "update the workforce: sourceIpConfig, ipAddressType (UpdateWorkforce)",
+    ],
+    [
+      { kind: "update-workforce", fields: ["oidcConfig"], sendsSecret: true },
+      "update the workforce: oidcConfig (UpdateWorkforce, sends the client secret)",
+    ],
+    [{ kind: "wait-active" }, "wait until the workforce is Active"],
+    [{ kind: "create-workteam", name: "a", source: "spec" }, "create workteam a (CreateWorkteam)"],
+    [
+      { kind: "create-workteam", name: "a", source: "backup" },
+      "restore workteam a from the backup (CreateWorkteam)",
+    ],
+    [
+      { kind: "create-workteam", name: "a", source: "spec+backup" },
+      "recreate workteam a from the spec and the backup (CreateWorkteam)",
+    ],
+    [
+      { kind: "update-workteam", name: "a", fields: ["description", "memberDefinitions"] },
+      "update workteam a: description, memberDefinitions (UpdateWorkteam)",
+    ],
+    [
+      { kind: "tag-workteam", name: "a", add: { x: "1", y: "2" }, remove: ["p", "q"] },
+      "tag workteam a: remove p, q (DeleteTags); set x, y (AddTags)",
+    ],
+    [
+      { kind: "tag-workteam", name: "a", add: { x: "1" }, remove: [] },
+      "tag workteam a: set x (AddTags)",
+    ],
+    [{ kind: "verify" }, "verify: read everything again and compare it, field by field"],
+  ])("%j", (step, line) => {
+    expect(stepLine(step)).toBe(line);
+  });
+
+  it.each<[unknown, string]>([
+    [undefined, "(none)"],
+    [null, "null"],
+    ["a", '"a"'],
+    [3, "3"],
+    [true, "true"],
+    [["a", 1], '["a", 1]'],
+    [{ a: 1, b: ["x"] }, '{a: 1, b: ["x"]}'],
+  ])("the value %j reads %s", (value, text) => {
+    expect(formatValue(value)).toBe(text);
+  });
+});
+
+describe("markdown, blocked and waiting", () => {
+  it("lists the blockers with their fixes, the summary, and no steps", () => {
+    const md = renderPlanMarkdown(blocked);
+    expect(md.startsWith("### wfplan: ⛔ blocked")).toBe(true);
+    expect(md).toContain("**Blockers** (this plan cannot be applied):\n\n- ⛔ ");
+    const withHint = blocked.blockers.find((b) => b.hint)!;
+    expect(md).toContain(`_Fix: ${withHint.hint}._`);
+    expect(md).toContain(`\n${summaryLine(blocked)}\n`);
+    expect(md).not.toContain("# steps, in order");
+    expect(md).toContain(`**Warnings:**\n\n- ⚠️ ${blocked.warnings[0]!.message}`);
+  });
+
+  it("says nothing of blockers or warnings a plan does not have", () => {
+    const md = renderPlanMarkdown(teams);
+    expect(md).not.toContain("**Blockers**");
+    expect(md).not.toContain("**Warnings:**");
+    expect(md).toContain("# steps, in order");
   });
 });
