@@ -69,11 +69,7 @@ export async function planSession(input: PlanInput): Promise<Prepared> {
     client,
     live.workteams.filter((t) => tagged.has(t.name)),
   );
-  const context: PlanContext = {
-    specWarnings: input.specWarnings,
-    secretProblem: secretProblem(input),
-    locate: input.locate,
-  };
+  const context: PlanContext = { specWarnings: input.specWarnings, locate: input.locate };
   let p = plan(spec, live, options, context);
   // The teams it would delete: their labeling jobs may block it, and their tags are recreated.
   const deleting = new Set(workteamsToDelete(p));
@@ -89,6 +85,10 @@ export async function planSession(input: PlanInput): Promise<Prepared> {
     live.jobs = jobs;
     p = plan(spec, live, options, context);
   }
+  // The secret is resolved only when the plan sends it (as the spec format promises); when it
+  // cannot be, the plan is made again with that blocker.
+  const problem = p.sendsSecret ? secretProblem(input) : undefined;
+  if (problem) p = plan(spec, live, options, { ...context, secretProblem: problem });
   const snap = snapshot(live);
   return {
     ...input,
@@ -132,7 +132,7 @@ export async function planSavedSession(
   return prepared;
 }
 
-/** Resolves the spec's secret reference once, to tell the planner whether it can be sent. */
+/** Resolves the spec's secret reference, to tell the planner whether it can be sent. */
 function secretProblem(input: PlanInput): PlanContext["secretProblem"] {
   const ref = input.spec.workforce.oidcConfig?.clientSecret;
   if (!ref) return undefined;

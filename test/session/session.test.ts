@@ -1,5 +1,6 @@
 /**
- * The apply session, as a script calls it: it runs the prepared plan, closes the backups only
+ * The sessions, as a script calls them: the plan session reads the secret only when the plan
+ * sends it; the apply session runs the prepared plan, closes the backups only
  * once verify has found the live state as it should be, and stops on its signal.
  */
 import { mkdtempSync } from "node:fs";
@@ -66,5 +67,58 @@ describe("applySession", () => {
       applySession(p, { waitTimeoutMs: 60_000, signal: stop.signal }),
     ).rejects.toBeInstanceOf(InterruptedError);
     expect(mutations(emu, mark)).toEqual([]);
+  });
+});
+
+describe("planSession", () => {
+  /** An environment that counts how often the secret's variable is read. */
+  function counting() {
+    const reads: string[] = [];
+    const env = new Proxy({ WFPLAN_OIDC_CLIENT_SECRET: "session-secret" } as NodeJS.ProcessEnv, {
+      get(target, name) {
+        if (typeof name === "string") reads.push(name);
+        return target[name as string];
+      },
+    });
+    return { env, reads };
+  }
+
+  async function planWith(workforce: Raw, env: NodeJS.ProcessEnv) {
+    const emu = await emulator({ updateDelayMs: 0 });
+    const client = sdk(emu);
+    await seedWorkforce(client, []);
+    const spec = validSpec({ workforce });
+    return planSession({
+      client,
+      region: "us-east-1",
+      spec,
+      specFile: "w.yaml",
+      options: planOptions(spec),
+      backupDir: mkdtempSync(join(tmpdir(), "wfplan-session-")),
+      env,
+    });
+  }
+
+  it("reads the secret only for a plan that sends it", async () => {
+    const quiet = counting();
+    const narrower = await planWith({ sourceIpConfig: { cidrs: ["10.1.0.0/16"] } }, quiet.env);
+    expect(narrower.plan.sendsSecret).toBe(false);
+    expect(quiet.reads).not.toContain("WFPLAN_OIDC_CLIENT_SECRET");
+    const sending = counting();
+    const rotated = await planWith(
+      { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+      sending.env,
+    );
+    expect(rotated.plan.sendsSecret).toBe(true);
+    expect(sending.reads).toContain("WFPLAN_OIDC_CLIENT_SECRET");
+    expect(rotated.plan.blockers).toEqual([]);
+  });
+
+  it("blocks a plan that sends a secret it cannot read, and leaves it without steps", async () => {
+    const p = await planWith({ oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) }, {});
+    expect(p.plan.blockers.map((b) => [b.code, b.path])).toEqual([
+      ["secret-unavailable", "workforce.oidcConfig.clientSecret"],
+    ]);
+    expect(p.plan.steps).toEqual([]);
   });
 });
