@@ -54,10 +54,23 @@ function lineOf(bytes: Uint8Array, offset: number): { line: number; column: numb
 }
 
 /**
- * The offset of the first byte that starts a malformed UTF-8 sequence, by the Unicode Standard's
- * table of well-formed sequences (3.9, table 3-7): the second byte's range depends on the first,
- * which rules out overlong forms, surrogates and code points past U+10FFFF. 0 if all is well.
+ * The well-formed UTF-8 sequences of more than one byte (the Unicode Standard, 3.9, table 3-7):
+ * for a range of first bytes, how many continuation bytes follow and the range of the second. The
+ * second byte's range rules out overlong forms, surrogates and code points past U+10FFFF.
  */
+const WELL_FORMED: readonly (readonly [number, number, number, number, number])[] = [
+  // first from, first to, continuation bytes, second from, second to
+  [0xc2, 0xdf, 1, 0x80, 0xbf],
+  [0xe0, 0xe0, 2, 0xa0, 0xbf],
+  [0xe1, 0xec, 2, 0x80, 0xbf],
+  [0xed, 0xed, 2, 0x80, 0x9f],
+  [0xee, 0xef, 2, 0x80, 0xbf],
+  [0xf0, 0xf0, 3, 0x90, 0xbf],
+  [0xf1, 0xf3, 3, 0x80, 0xbf],
+  [0xf4, 0xf4, 3, 0x80, 0x8f],
+];
+
+/** The offset of the first byte that starts a malformed UTF-8 sequence; 0 if all is well. */
 function firstInvalidUtf8(b: Uint8Array): number {
   for (let i = 0; i < b.length; ) {
     const c = b[i]!;
@@ -65,24 +78,9 @@ function firstInvalidUtf8(b: Uint8Array): number {
       i++;
       continue;
     }
-    // [continuation bytes, the second byte's low and high bound]
-    const [follow, low, high] =
-      c >= 0xc2 && c <= 0xdf
-        ? [1, 0x80, 0xbf]
-        : c === 0xe0
-          ? [2, 0xa0, 0xbf]
-          : c === 0xed
-            ? [2, 0x80, 0x9f]
-            : c >= 0xe1 && c <= 0xef
-              ? [2, 0x80, 0xbf]
-              : c === 0xf0
-                ? [3, 0x90, 0xbf]
-                : c === 0xf4
-                  ? [3, 0x80, 0x8f]
-                  : c >= 0xf1 && c <= 0xf3
-                    ? [3, 0x80, 0xbf]
-                    : [-1, 0, 0];
-    if (follow < 0) return i;
+    const row = WELL_FORMED.find(([from, to]) => c >= from && c <= to);
+    if (!row) return i;
+    const [, , follow, low, high] = row;
     const second = b[i + 1] ?? 0;
     if (second < low || second > high) return i;
     for (let k = 2; k <= follow; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
