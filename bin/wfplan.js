@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // wfplan's launcher. The CLI is one CommonJS bundle, dist/wfplan.cjs (scripts/build.mjs), compiled
-// here through node:vm with the V8 code cache the build recorded beside it: compiling is most of
-// a plan's start-up, and Node 20 caches no compiled code of its own. The cache is used only for the
-// exact bundle it was recorded from (a SHA-256 heads it) and only by the V8 that wrote it (V8
-// checks); otherwise the bundle compiles as usual.
+// here through node:vm with a V8 code cache: compiling is most of a plan's start-up, and Node 20
+// caches no compiled code of its own.
+//
+// A cache serves only the exact bundle and the exact Node it was recorded with (its key heads the
+// file, and V8 checks again). The build records one beside the bundle; it serves a checkout, and an
+// installed package run by the Node that packed it. Any other Node records its own on first use, in
+// the user's cache folder ($XDG_CACHE_HOME/wfplan, else ~/.cache/wfplan) — never in the install
+// folder, atomically, and after the command's own work is done. Failing to record changes nothing.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import module from "node:module";
-import { dirname } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 
@@ -25,29 +30,74 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // Node 22.1+ caches compiled ES modules between runs: the interactive UI, dist/tui.js, is one.
 module.enableCompileCache?.();
 
-const cacheFile = `${bundle}.cache`;
-const digest = createHash("sha256").update(source).digest();
-let cachedData;
-let cacheState = "missing";
-try {
-  const cache = readFileSync(cacheFile);
-  if (cache.subarray(0, digest.length).equals(digest)) cachedData = cache.subarray(digest.length);
-  else cacheState = "stale (recorded for another build of the bundle)";
-} catch {
-  // no cache: compile as usual
+const debug = (message) => process.env.WFPLAN_DEBUG && process.stderr.write(`wfplan: ${message}\n`);
+const bundleHash = createHash("sha256").update(source).digest("hex");
+const node = `${process.version}-${process.arch}`;
+const key = Buffer.from(`wfplan code cache\0${bundleHash}\0${node}\0`);
+const shipped = `${bundle}.cache`;
+const personal = join(
+  process.env.XDG_CACHE_HOME || join(homedir(), ".cache"),
+  "wfplan",
+  `${bundleHash.slice(0, 16)}-node${node}.cache`,
+);
+
+// A cache recorded by a plan or an apply holds most of what any run compiles; one recorded by, say,
+// `wfplan --version` holds little, so the next plan or apply records again.
+const command = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+const thorough = ["plan", "apply", "demo", "import"].includes(command);
+
+/** The cache in `file` if it was recorded for this bundle on this Node, else undefined. */
+function cacheIn(file) {
+  try {
+    const cache = readFileSync(file);
+    if (cache.subarray(0, key.length).equals(key)) {
+      return { data: cache.subarray(key.length + 1), thorough: cache[key.length] === 1 };
+    }
+  } catch {
+    // none there
+  }
+  return undefined;
+}
+
+const building = Boolean(process.env.WFPLAN_RECORD_CODE_CACHE);
+let from = shipped;
+let cache = building ? undefined : cacheIn(shipped);
+if (!cache && !building) {
+  from = personal;
+  cache = cacheIn(personal);
 }
 // The function wrapper goes on a line of its own, so stack traces keep the bundle's positions.
 const script = new Script(
   `(function (exports, require, module, __filename, __dirname, __wfplanImport) {\n${source}\n})`,
-  { filename: bundle, lineOffset: -1, cachedData },
+  { filename: bundle, lineOffset: -1, cachedData: cache?.data },
 );
-if (cachedData) cacheState = script.cachedDataRejected ? "rejected by V8 (another Node?)" : "used";
-if (process.env.WFPLAN_DEBUG) process.stderr.write(`wfplan: code cache ${cacheState}\n`);
-// The build records the cache from a real run (the functions it compiled, not only the top level).
-if (process.env.WFPLAN_RECORD_CODE_CACHE)
-  process.once("exit", () =>
-    writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])),
-  );
+const used = cache && !script.cachedDataRejected;
+debug(`code cache ${used ? `used (${from})` : cache ? "rejected by V8" : "missing"}`);
+// The cache is recorded as the process exits, so it holds what the run compiled (the functions a
+// plan or an apply calls, not only the top level); the build records from a real apply.
+if (building) process.once("exit", () => save(shipped, true));
+else if (!used || (from === personal && !cache.thorough && thorough)) {
+  process.once("exit", () => save(personal, thorough));
+}
+
+function save(file, isThorough) {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    const data = Buffer.concat([key, Buffer.of(isThorough ? 1 : 0), script.createCachedData()]);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(partial, data);
+    renameSync(partial, file);
+    debug(`code cache recorded (${file})`);
+  } catch (error) {
+    debug(`code cache not recorded: ${error.message}`);
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // there was no folder to write it in
+    }
+  }
+}
+
 const exports = {};
 script.runInThisContext()(
   exports,
