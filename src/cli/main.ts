@@ -3,7 +3,7 @@
  * outcome becomes an exit code (PRODUCT.md, "Exit codes"). Each command's code is imported only
  * when that command runs: start-up loads commander and nothing else.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { DeclinedError, ReportedError, UserError } from "../errors.ts";
 import { parseDuration, WAIT_ALLOWED, WAIT_RANGE } from "../values/duration.ts";
@@ -192,6 +192,15 @@ function program(): Command {
     .action(async () => {
       const { jsonSchema } = await import("../spec/schema.ts");
       process.stdout.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
+    });
+
+  cli
+    .command("completion")
+    .description("print a completion script for the shell: source <(wfplan completion bash)")
+    .addArgument(new Argument("<SHELL>", "the shell").choices(["bash", "zsh", "fish"]))
+    .action(async (shell: "bash" | "zsh" | "fish") => {
+      const { completionScript } = await import("./completion.ts");
+      process.stdout.write(completionScript(shell, cli));
     });
 
   return cli;
