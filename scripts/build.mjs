@@ -8,8 +8,9 @@
 //      start-up. The commands stay lazy: each chunk still runs only when its import() does.
 //   3. src/tui/index.tsx → dist/tui.js, an ES module (Ink and yoga use top-level await), imported
 //      by the launcher only when a terminal shows the interactive UI.
-//   4. src/index.ts → dist/lib.js, the library (`import { planSession } from "wfplan"`), with its
-//      type declarations in dist/types; its dependencies are the package's own.
+//   4. src/index.ts → dist/lib/index.js, the library (`import { planSession } from "wfplan"`), with its
+//      type declarations in dist/types. Like the CLI it bundles what it uses, so the package has no
+//      runtime dependencies: installing it downloads nothing else.
 //   5. The code cache, dist/wfplan.cjs.cache: recorded from a real apply against the emulator, so it
 //      holds the functions a plan and an apply run, not only the top level.
 import { spawn } from "node:child_process";
@@ -110,11 +111,13 @@ await build({
 await build({
   ...common,
   ...esmFirst,
-  entryPoints: { lib: "src/index.ts" },
-  outdir: "dist",
+  entryPoints: { index: "src/index.ts" },
+  outdir: "dist/lib",
   format: "esm",
-  minify: false,
-  packages: "external",
+  keepNames: true,
+  banner: esmRequire,
+  // The SDK loads its credential providers with import(): they stay separate chunks.
+  splitting: true,
 });
 await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.lib.json"]);
 

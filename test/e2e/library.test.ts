@@ -1,6 +1,6 @@
 /**
  * wfplan as a library, as a script uses it: `import ... from "wfplan"` resolves through the
- * package's `exports` to the built dist/lib.js (not to src/), in a Node process of its own.
+ * package's `exports` to the built dist/lib/index.js (not to src/), in a Node process of its own.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -37,6 +37,6 @@ it("plans and applies from a script through the package's exports", async () => 
   expect(mutations(emu).map((c) => c.operation)).toEqual(["CreateWorkforce"]);
   // The package says where a script's import goes; the example imports by the package's name.
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  expect(pkg.exports["."]).toEqual({ types: "./dist/types/index.d.ts", import: "./dist/lib.js" });
+  expect(pkg.exports["."]).toEqual({ types: "./dist/types/index.d.ts", import: "./dist/lib/index.js" });
   expect(readFileSync(join(ROOT, "examples/library.mjs"), "utf8")).toContain('from "wfplan"');
 });
