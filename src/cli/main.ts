@@ -71,6 +71,8 @@ function program(): Command {
         .description("show what apply would change (read-only)")
         .option("-f, --file <FILE>", "the spec file", DEFAULT_SPEC)
         .option("--out <PLANFILE>", "save the plan for wfplan apply PLANFILE")
+        .option("--json-file <FILE>", "also write the plan's JSON document to FILE, blocked or not")
+        .option("--markdown-file <FILE>", "also write the plan as markdown to FILE, blocked or not")
         .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error or blocked)")
         .addOption(
           new Option("--format <FORMAT>", "output format")

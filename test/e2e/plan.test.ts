@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
@@ -69,6 +70,32 @@ describe("wfplan plan against the emulator", () => {
     );
     expect(r.stdout).toContain("--allow-workteam-deletion");
     expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("--json-file and --markdown-file write the plan, blocked or not, and only after checking where", async () => {
+    const emu = await setup(["annotators"]);
+    const dir = dirname(tempFile("x", ""));
+    const blocked = spec({
+      workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) },
+    });
+    const files = ["--json-file", join(dir, "plan.json"), "--markdown-file", join(dir, "plan.md")];
+    const r = await plan(emu, blocked, "--format", "text", ...files);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("Blocked: this plan cannot be applied (1 blocker).");
+    const doc = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
+    expect(doc.formatVersion).toBe(1);
+    expect(doc.blockers.map((b: { message: string }) => b.message)).toEqual([
+      "The OIDC configuration can be updated only when no workteams exist, and 1 do: annotators.",
+    ]);
+    expect(readFileSync(join(dir, "plan.md"), "utf8")).toMatch(/^### wfplan: ⛔ blocked\n/);
+    // A destination that cannot be written is refused before anything is read.
+    const before = emu.calls.length;
+    const refused = await plan(emu, blocked, "--markdown-file", dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `Error: cannot write ${dir}: it is a directory\n  hint: give the path of a new or regular file\n`,
+    );
+    expect(emu.calls.length).toBe(before);
   });
 
   it("the same change allowed: steps in their safe order (JSON), labeling jobs read for the teams to delete", async () => {

@@ -1,14 +1,16 @@
 import { BACKUP_DIR } from "../../apply/backup.ts";
-import { checkDestination } from "../../apply/files.ts";
+import { checkDestination, writePrivateFile } from "../../apply/files.ts";
 import { savePlanFile } from "../../apply/planfile.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
 import { planOptions } from "../../core/plan.ts";
 import { ReportedError } from "../../errors.ts";
 import { renderDiagnostics } from "../../render/diagnostics.ts";
+import { renderPlanJson } from "../../render/json.ts";
+import { renderPlanMarkdown } from "../../render/markdown.ts";
 import { type Prepared, planSession } from "../../session/plan.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { loadSpecFile } from "../../spec/load.ts";
-import { type PlanFormat, planView } from "../../views/plan.ts";
+import { liveMeta, type PlanFormat, planView } from "../../views/plan.ts";
 import { colorsFor } from "../../views/style.ts";
 import { ExitCode } from "../errors.ts";
 
@@ -58,17 +60,22 @@ export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
 
 export interface PlanCommandOptions extends PlanFlags {
   out?: string;
+  /** Also write the plan's JSON document, or its markdown, to these files (blocked or not). */
+  jsonFile?: string;
+  markdownFile?: string;
   detailedExitcode?: boolean;
   format: PlanFormat;
 }
 
 /** `wfplan plan`: read-only; exit 0 (no changes or changes), 2 with --detailed-exitcode and changes, 1 when blocked. */
 export async function planCommand(opts: PlanCommandOptions): Promise<number> {
-  if (opts.out) checkDestination(opts.out);
+  for (const file of [opts.out, opts.jsonFile, opts.markdownFile]) if (file) checkDestination(file);
   const prepared = await preparePlan(opts);
   const view = planView(opts.format, opts);
   await view.show(prepared);
   const p = prepared.plan;
+  if (opts.jsonFile) writePrivateFile(opts.jsonFile, renderPlanJson(p, liveMeta(prepared)));
+  if (opts.markdownFile) writePrivateFile(opts.markdownFile, renderPlanMarkdown(p));
   if (p.blockers.length > 0) return ExitCode.error;
   if (opts.out) {
     savePlanFile(opts.out, {
