@@ -4,13 +4,14 @@
  *   - `wfplan plan --format json` (no terminal) vs `aws sagemaker describe-workforce`, wall time;
  *   - the first frame of the interactive review (in a pseudo-terminal) vs the same AWS CLI call;
  *   - peak memory of a plan, and of `validate` on the worst files of the largest size it accepts;
- *   - apply overhead: apply's wall time minus the emulator's configured update delay.
+ *   - apply overhead: apply's wall time minus the emulator's configured update delay;
+ *   - the same plan from the package installed from its tarball, against the checkout's.
  * Prints medians and ratios. It reports; it never fails the build.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { LAUNCHER as BIN, startEmulatorProcess } from "../scripts/emulator.mjs";
 
@@ -84,6 +85,42 @@ workforce:
   return file;
 }
 
+/**
+ * Packs this checkout (its dist/ as built) and installs the tarball twice into empty prefixes, as
+ * `npm install -g` does: once as it is, once without the build's code cache (as on a Node other
+ * than the packer's, whose V8 would refuse it). Returns the launchers and the second one's env.
+ */
+function installPackage() {
+  const npm = (args) => {
+    const r = spawnSync("npm", args, { encoding: "utf8", cwd: work });
+    if (r.status !== 0) throw new Error(`npm ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const [{ filename }] = JSON.parse(
+    npm(["pack", "--ignore-scripts", "--json", "--pack-destination", work, resolve(".")]),
+  );
+  const launchers = ["shipped", "other"].map((name) => {
+    const prefix = join(work, name);
+    npm([
+      "install",
+      "-g",
+      "--prefix",
+      prefix,
+      "--offline",
+      "--no-audit",
+      "--no-fund",
+      join(work, filename),
+    ]);
+    return join(prefix, "lib", "node_modules", "wfplan", "bin", "wfplan.js");
+  });
+  rmSync(join(dirname(dirname(launchers[1])), "dist", "wfplan.cjs.cache"));
+  return {
+    shipped: launchers[0],
+    other: launchers[1],
+    otherEnv: { XDG_CACHE_HOME: join(work, "user-cache") },
+  };
+}
+
 /** Milliseconds until the interactive review shows its prompt, in a pseudo-terminal. */
 function firstFrame(url, file) {
   return new Promise((done) => {
@@ -146,19 +183,21 @@ async function main() {
   const plan = [];
   const aws = [];
   const rss = [];
+  const installed = installPackage();
+  const planArgs = ["plan", "-f", same, "--format", "json", "--endpoint-url", emu.url];
+  // Installed from the tarball, as `npm install -g` does; "another Node" is the same package with
+  // the build's cache removed, so its first run records one in the user's cache folder.
+  const installedPlan = { shipped: [], recorded: [] };
+  const planWith = (launcher, extraEnv = {}) => {
+    const p = timed(process.execPath, [launcher, ...planArgs], extraEnv);
+    if (p.status !== 0) throw new Error(`wfplan plan (${launcher}) failed: ${p.stderr}`);
+    return p.ms;
+  };
+  planWith(installed.other, installed.otherEnv); // the first run, which records the cache
   for (let i = 0; i < RUNS; i++) {
-    const p = timed(process.execPath, [
-      BIN,
-      "plan",
-      "-f",
-      same,
-      "--format",
-      "json",
-      "--endpoint-url",
-      emu.url,
-    ]);
-    if (p.status !== 0) throw new Error(`wfplan plan failed: ${p.stderr}`);
-    plan.push(p.ms);
+    plan.push(planWith(BIN));
+    installedPlan.shipped.push(planWith(installed.shipped));
+    installedPlan.recorded.push(planWith(installed.other, installed.otherEnv));
     // Memory in a run of its own: the hook that reads it is not part of the timed runs.
     timed(
       process.execPath,
@@ -211,6 +250,17 @@ async function main() {
     awsMedian ? `${(median(plan) / awsMedian).toFixed(2)}×` : "",
     "target ≤ 0.30×",
   ]);
+  for (const [label, runs] of [
+    ["the same, installed from the tarball (npm install -g)", installedPlan.shipped],
+    ["the same, installed, on a Node that recorded its own cache", installedPlan.recorded],
+  ]) {
+    rows.push([
+      label,
+      ms(median(runs)),
+      `${(median(runs) / median(plan)).toFixed(2)}×`,
+      "of the checkout's plan; target ≈ 1.00×",
+    ]);
+  }
   if (frames.length) {
     rows.push([
       "first frame of the interactive review",
