@@ -1,9 +1,10 @@
 /**
- * Apply progress: each step with a spinner while it runs, a tick or cross when done, its time,
- * the workforce status while waiting, and the verify result. Finished steps go to <Static>, so
- * the scrollback keeps a record and the live region stays small. Presentational.
+ * Apply progress: each finished step with a tick or cross and its time, the running one with a
+ * spinner (and the workforce status while waiting), a count of the steps to come, and the verify
+ * result. Finished steps go to <Static>, so the scrollback keeps a record and the live region
+ * stays a few lines high whatever the number of steps. Presentational.
  */
-import { Box, Static, Text } from "ink";
+import { Box, Static, Text, useInput } from "ink";
 import { useEffect, useState } from "react";
 import type { Step } from "../core/types.ts";
 import { stepLine } from "../render/describe.ts";
@@ -28,6 +29,8 @@ export interface ProgressProps {
   notice?: string;
   /** The final line, once the apply ended. */
   outcome?: { ok: boolean; message: string };
+  /** Read keys from a terminal (not in tests that render without one). */
+  interactive?: boolean;
 }
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -50,15 +53,30 @@ function Elapsed({ since }: { since: number }) {
   return <Text dimColor>{formatDuration(Date.now() - since)}</Text>;
 }
 
-export function Progress({ steps, waiting, startedAt, color, notice, outcome }: ProgressProps) {
+export function Progress({
+  steps,
+  waiting,
+  startedAt,
+  color,
+  notice,
+  outcome,
+  interactive = false,
+}: ProgressProps) {
   const paint = tone(color);
   const finished = steps
     .map((s, i) => ({ ...s, index: i + 1 }))
     .filter((s) => s.status === "done" || s.status === "failed" || s.status === "stopped");
   const running = steps.findIndex((s) => s.status === "running");
-  const pending = steps
-    .map((s, i) => ({ ...s, index: i + 1 }))
-    .filter((s) => s.status === "pending" || s.status === "running");
+  const toCome = steps.filter((s) => s.status === "pending").length;
+  // Keys are read (the terminal in raw mode), so a key pressed during the apply is not echoed
+  // into the live region; Ctrl-C, which raw mode turns into a key, is sent on as the signal.
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === "c") process.kill(process.pid, "SIGINT");
+    },
+    { isActive: !outcome && interactive },
+  );
+  const current = running >= 0 ? steps[running] : undefined;
   return (
     <Box flexDirection="column">
       <Static items={finished}>
@@ -79,23 +97,26 @@ export function Progress({ steps, waiting, startedAt, color, notice, outcome }: 
           </Text>
         )}
       </Static>
-      {!outcome
-        ? pending.map((s) => (
-            <Text key={s.index}>
-              {s.index - 1 === running ? <Spinner color={color} /> : <Text dimColor>·</Text>}{" "}
-              {s.index}/{steps.length} {stepLine(s.step)}
-              {s.index - 1 === running && s.step.kind === "wait-active" && waiting ? (
-                <Text color={paint("yellow")}>
-                  {" "}
-                  — workforce {waiting.status} ({formatDuration(waiting.elapsedMs)})
-                </Text>
-              ) : null}
-            </Text>
-          ))
-        : null}
+      {!outcome && current ? (
+        // One row, whatever the step's words: a live region as tall as the window would make Ink
+        // clear the screen and its scrollback. The step is written whole once it is done.
+        <Text wrap="truncate-end">
+          <Spinner color={color} /> {running + 1}/{steps.length} {stepLine(current.step)}
+        </Text>
+      ) : null}
+      {!outcome && current?.step.kind === "wait-active" && waiting ? (
+        <Text color={paint("yellow")} wrap="truncate-end">
+          {"  "}workforce {waiting.status} ({formatDuration(waiting.elapsedMs)})
+        </Text>
+      ) : null}
+      {!outcome && toCome > 0 ? (
+        <Text dimColor>
+          · {toCome} more step{toCome === 1 ? "" : "s"} to come
+        </Text>
+      ) : null}
       {notice ? <Text color={paint("yellow")}>{notice}</Text> : null}
       {!outcome ? (
-        <Text dimColor>
+        <Text dimColor wrap="truncate-end">
           applying · <Elapsed since={startedAt} /> · Ctrl-C stops after the current step (a wait at
           once)
         </Text>

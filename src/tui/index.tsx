@@ -3,17 +3,24 @@
  * (Ink and React stay off the start-up path of every other run).
  */
 import { render } from "ink";
+import pc from "picocolors";
 import type { ApplyEvent } from "../apply/execute.ts";
 import type { Plan, Step } from "../core/types.ts";
+import { renderPlanText } from "../render/text.ts";
 import { Progress, type StepState } from "./Progress.tsx";
 import { Review, type ReviewOutcome } from "./Review.tsx";
 
 export type { ReviewOutcome };
 
-/** Shows the plan for review; with `confirm`, resolves with the user's answer. */
+/**
+ * Shows the plan for review; with `confirm`, resolves with the user's answer. When the review
+ * ends, its screen gives way to a record that stays in the scrollback, as Terraform leaves one:
+ * the plan as plain text and the answer.
+ */
 export function reviewPlan(
   plan: Plan,
   opts: { confirm: boolean; color: boolean },
+  out: NodeJS.WriteStream = process.stdout,
 ): Promise<ReviewOutcome> {
   return new Promise((resolve) => {
     const app = render(
@@ -22,14 +29,19 @@ export function reviewPlan(
         confirm={opts.confirm}
         color={opts.color}
         onDone={(outcome) => {
-          // Let Ink paint the final frame (the answer) before it leaves the screen as it is.
-          setTimeout(() => {
+          // After the render that called onDone, so Ink clears its last frame.
+          setImmediate(() => {
+            app.clear();
             app.unmount();
+            out.write(`${renderPlanText(plan, pc.createColors(opts.color))}\n`);
+            const c = pc.createColors(opts.color);
+            if (outcome === "approved") out.write(`${c.green("Approved.")}\n\n`);
+            if (outcome === "declined") out.write(`${c.yellow("Cancelled; nothing changed.")}\n`);
             resolve(outcome);
-          }, 20);
+          });
         }}
       />,
-      { exitOnCtrlC: false, patchConsole: false },
+      { exitOnCtrlC: false, patchConsole: false, stdout: out },
     );
   });
 }
@@ -55,6 +67,7 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
       color={color}
       notice={notice}
       outcome={outcome}
+      interactive={process.stdin.isTTY === true}
     />
   );
   const app = render(view(), { exitOnCtrlC: false, patchConsole: false });

@@ -6,8 +6,10 @@ import {
   ACTIONS,
   type Action,
   changeLine,
+  fieldName,
   resourceNotes,
   resourceTitle,
+  shownValue,
   stepLine,
 } from "../render/describe.ts";
 
@@ -25,6 +27,8 @@ export interface Row {
   kind: "resource" | "change" | "detail";
   /** The row whose details this row's `d` key shows: the resource or change a detail belongs to. */
   owner: string;
+  /** Everything the row stands for, line by line, for the whole-row view (`d`): nothing cut. */
+  whole: string[];
 }
 
 /** The API call a change becomes, in words, for the details view. */
@@ -59,15 +63,23 @@ export function apiCall(r: ResourcePlan, c?: Change): string {
   }
 }
 
-export function buildRows(
-  plan: Plan,
-  expanded: ReadonlySet<string>,
-  details: ReadonlySet<string>,
-): Row[] {
+/** A change, whole: its field, the value before and after (each on its own), and its API call. */
+function wholeChange(r: ResourcePlan, c: Change): string[] {
+  return [
+    `${ACTIONS[c.action].symbol} ${fieldName(c)} (${ACTIONS[c.action].verb})`,
+    ...(c.action !== "create" ? [`before: ${shownValue(c, "before")}`] : []),
+    ...(c.action !== "delete" ? [`after:  ${shownValue(c, "after")}`] : []),
+    ...(c.sensitive ? [`sensitive: shown and saved only as ${SENSITIVE}`] : []),
+    `API: ${apiCall(r, c)}`,
+  ];
+}
+
+export function buildRows(plan: Plan, expanded: ReadonlySet<string>): Row[] {
   const rows: Row[] = [];
   for (const r of plan.resources) {
     const key = `${r.type}:${r.name}`;
     const n = r.changes.length;
+    const notes = resourceNotes(r);
     rows.push({
       key,
       depth: 0,
@@ -77,9 +89,10 @@ export function buildRows(
       expandable: true,
       kind: "resource",
       owner: key,
+      whole: [`${ACTIONS[r.action].symbol} ${resourceTitle(r)}`, ...notes, `API: ${apiCall(r)}`],
     });
     if (!expanded.has(key)) continue;
-    resourceNotes(r).forEach((text, i) => {
+    notes.forEach((text, i) => {
       rows.push({
         key: `${key}#note${i}`,
         depth: 1,
@@ -89,20 +102,9 @@ export function buildRows(
         expandable: false,
         kind: "detail",
         owner: key,
+        whole: [text],
       });
     });
-    if (details.has(key)) {
-      rows.push({
-        key: `${key}#api`,
-        depth: 1,
-        symbol: " ",
-        action: "no-op",
-        text: `API: ${apiCall(r)}`,
-        expandable: false,
-        kind: "detail",
-        owner: key,
-      });
-    }
     for (const c of r.changes) {
       const ckey = `${key}/${c.path}`;
       rows.push({
@@ -114,43 +116,37 @@ export function buildRows(
         expandable: true,
         kind: "change",
         owner: ckey,
+        whole: wholeChange(r, c),
       });
-      if (details.has(ckey)) {
-        rows.push({
-          key: `${ckey}#api`,
-          depth: 2,
-          symbol: " ",
-          action: "no-op",
-          text: `${c.sensitive ? `sensitive: shown and saved only as ${SENSITIVE} · ` : ""}API: ${apiCall(r, c)}`,
-          expandable: false,
-          kind: "detail",
-          owner: ckey,
-        });
-      }
     }
   }
   if (plan.steps.length > 0) {
+    const text = `steps apply runs, in order (${plan.steps.length})`;
     rows.push({
       key: STEPS_KEY,
       depth: 0,
       symbol: "#",
       action: "no-op",
-      text: `steps apply runs, in order (${plan.steps.length})`,
+      text,
       expandable: true,
       kind: "resource",
       owner: STEPS_KEY,
+      whole: [text, ...plan.steps.map((step, i) => `${i + 1}. ${stepLine(step)}`)],
     });
     if (expanded.has(STEPS_KEY)) {
+      const width = String(plan.steps.length).length;
       plan.steps.forEach((step, i) => {
+        const line = `${String(i + 1).padStart(width)}. ${stepLine(step)}`;
         rows.push({
           key: `${STEPS_KEY}/${i}`,
           depth: 1,
           symbol: " ",
           action: "no-op",
-          text: `${i + 1}. ${stepLine(step)}`,
+          text: line,
           expandable: false,
           kind: "detail",
           owner: `${STEPS_KEY}/${i}`,
+          whole: [line],
         });
       });
     }
@@ -158,15 +154,24 @@ export function buildRows(
   return rows;
 }
 
-/** The slice of rows that fits `height` lines and keeps `selected` in view. */
+/**
+ * The slice of rows that fits `height` lines and keeps `selected` in view, centred where it can
+ * be. Every row takes one line but the selected one, which is shown whole: `heightOf` it.
+ */
 export function windowOf(
   rows: readonly Row[],
   selected: number,
   height: number,
+  heightOf: (row: Row) => number = () => 1,
 ): { start: number; rows: Row[] } {
-  if (rows.length <= height) return { start: 0, rows: [...rows] };
-  const start = Math.max(0, Math.min(selected - Math.floor(height / 2), rows.length - height));
-  return { start, rows: rows.slice(start, start + height) };
+  const chosen = rows[selected];
+  const others = Math.max(0, height - (chosen ? heightOf(chosen) : 1));
+  if (rows.length - 1 <= others) return { start: 0, rows: [...rows] };
+  const start = Math.max(
+    0,
+    Math.min(selected - Math.floor(others / 2), rows.length - 1 - others, selected),
+  );
+  return { start, rows: rows.slice(start, start + others + 1) };
 }
 
 /** Workteams the plan deletes (with what happens to them after), for the destructive section. */

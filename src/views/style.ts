@@ -29,10 +29,15 @@ export function colorEnabled(
   return stream.isTTY === true && env.TERM !== "dumb";
 }
 
-/** The interactive UI runs only with a person at a terminal: stdin and stdout TTYs, and not in CI. */
+/**
+ * The interactive UI runs only with a person at a terminal that can move its cursor: stdin and
+ * stdout TTYs, not in CI, and not TERM=dumb (which gets the plain text and prompt).
+ */
 export function isInteractive(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
-  return process.stdin.isTTY === true && process.stdout.isTTY === true && !ci;
+  return (
+    process.stdin.isTTY === true && process.stdout.isTTY === true && !ci && env.TERM !== "dumb"
+  );
 }
 
 /** Colour for the Ink UI (a terminal already): off with --no-color or NO_COLOR. */

@@ -20,6 +20,8 @@ export interface Session {
   child: ChildProcessWithoutNullStreams;
   /** stdout and stderr so far, as text (without terminal colour and cursor codes). */
   output(): string;
+  /** stdout and stderr so far, as written (with the terminal's codes), for a terminal emulator. */
+  raw(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   type(text: string): void;
   exited: Promise<number | null>;
@@ -34,9 +36,11 @@ export function startProcess(
   running.add(child);
   child.on("close", () => running.delete(child));
   let out = "";
+  let raw = "";
   const waiters: { pattern: RegExp; done: (m: RegExpExecArray) => void }[] = [];
-  const onData = (d: Buffer) => {
-    out += stripVTControlCharacters(String(d));
+  const onData = (d: string) => {
+    raw += d;
+    out += stripVTControlCharacters(d);
     for (const w of [...waiters]) {
       const m = w.pattern.exec(out);
       if (m) {
@@ -45,12 +49,16 @@ export function startProcess(
       }
     }
   };
+  // Decoded as a stream: a character split between two reads is not two broken ones.
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
   child.stdout.on("data", onData);
   child.stderr.on("data", onData);
   const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
   return {
     child,
     output: () => out,
+    raw: () => raw,
     type: (text) => child.stdin.write(text),
     exited,
     waitFor: (pattern, timeoutMs = 20_000) =>

@@ -88,20 +88,65 @@ describe("the review screen", () => {
     expect(lastFrame()).toContain("4. wait until the workforce is Active");
     // Down to the steps' row, and fold it.
     const open = new Set([...plan.resources.map((r) => `${r.type}:${r.name}`), "steps"]);
-    const steps = buildRows(plan, open, new Set()).findIndex((r) => r.key === "steps");
+    const steps = buildRows(plan, open).findIndex((r) => r.key === "steps");
     await type(...Array.from({ length: steps }, () => "j"), " ");
     expect(lastFrame()).toContain("▸ # steps apply runs, in order (6)");
     expect(lastFrame()).not.toContain("1. back up workteam annotators");
   });
 
-  it("shows the details of a change with d: the API call it becomes", async () => {
+  it("shows a change whole with d: before and after on their own lines, and the API call", async () => {
     const { lastFrame, type } = await review();
     await type("j", "d");
-    expect(lastFrame()).toContain(
-      "API: UpdateWorkforce with the whole OidcConfig, ClientSecret included",
+    expect(lastFrame()).toBe(
+      [
+        "~ oidcConfig.issuer (update)",
+        'before: "https://old"',
+        'after:  "https://new"',
+        "API: UpdateWorkforce with the whole OidcConfig, ClientSecret included",
+        "d/Esc back",
+      ].join("\n"),
     );
+    // Back to the plan, the selection where it was; the keys are the plan's again.
     await type("d");
-    expect(lastFrame()).not.toContain("API: UpdateWorkforce");
+    expect(lastFrame()).toContain("Type yes and press Enter to apply");
+    await type("j", "d");
+    expect(lastFrame()).toContain("~ oidcConfig.clientSecret (update)");
+    await type("\r");
+    expect(lastFrame()).toContain("Type yes and press Enter to apply");
+  });
+
+  it("keys that come in one chunk are keys, not an answer", async () => {
+    const { lastFrame, type } = await review();
+    await type("jd");
+    expect(lastFrame()).toContain('before: "https://old"');
+    await type("\u001B", "yes\r");
+  });
+
+  it("a value longer than the window scrolls in the whole-row view, to its last character", async () => {
+    const long = `https://new.example.com/${"x".repeat(400)}/end`;
+    const p = planOf({ workforce: { oidcConfig: oidcConfig({ issuer: long }) } }, liveState(), {});
+    const onDone = vi.fn();
+    let ui!: ReturnType<typeof render>;
+    await act(async () => {
+      ui = render(
+        <Review
+          plan={p}
+          confirm={true}
+          color={false}
+          onDone={onDone}
+          size={{ columns: 40, rows: 15 }}
+        />,
+      );
+    });
+    for (const k of ["j", "d"]) await act(async () => ui.stdin.write(k));
+    expect(ui.lastFrame()).toContain('after:  "https://new.example.com/');
+    expect(ui.lastFrame()).toMatch(/^d\/Esc back · ↑↓ scroll · lines 1–13\/\d+$/m);
+    for (let i = 0; i < 30; i++) await act(async () => ui.stdin.write("j"));
+    const end = ui.lastFrame()!;
+    expect(end).toContain('xxx/end"\nAPI: UpdateWorkforce');
+    const [, , last, total] = /lines (\d+)–(\d+)\/(\d+)/.exec(end) ?? [];
+    expect(last).toBe(total);
+    expect(onDone).not.toHaveBeenCalled();
   });
 
   it("approves only on yes + Enter, and once", async () => {
@@ -185,7 +230,6 @@ describe("rows", () => {
         })),
       },
       new Set(),
-      new Set(),
     );
     expect(windowOf(rows, 0, 4).rows.map((r) => r.key)).toEqual([
       "workteam:t0",
@@ -216,9 +260,11 @@ describe("apply progress", () => {
     const frame = lastFrame()!;
     expect(frame).toContain("✓ 1/6 back up workteam annotators");
     expect(frame).toMatch(
-      /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 4\/6 wait until the workforce is Active — workforce Updating \(4s\)/,
+      /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 4\/6 wait until the workforce is Active\n {2}workforce Updating \(4s\)/,
     );
-    expect(frame).toContain("· 5/6 recreate workteam annotators from the spec and the backup");
+    // The steps to come are counted, not listed: the live region stays small with many steps.
+    expect(frame).toContain("· 2 more steps to come");
+    expect(frame).not.toContain("5/6");
     expect(frame).toContain("Ctrl-C stops after the current step");
   });
 

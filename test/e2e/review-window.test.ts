@@ -1,0 +1,173 @@
+/**
+ * The review and the apply progress as a person sees them in small windows: the CLI in a real
+ * pseudo-terminal (util-linux `script`), its output drawn by a terminal emulator (xterm.js,
+ * headless) of the same size, and what is on screen and in the scrollback read from it.
+ * A big plan: 25 workteams with long names, and an OIDC change to a 400-character URL.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CreateWorkforceCommand, CreateWorkteamCommand } from "@aws-sdk/client-sagemaker";
+import xterm from "@xterm/headless";
+import { describe, expect, it } from "vitest";
+import type { Emulator } from "../../src/emulator/server.ts";
+import { oidcConfig, spec, yaml } from "../builders.ts";
+import { emulator, manualClock, OIDC, sdk } from "../helpers/emulator.ts";
+import { type Session, startProcess } from "../helpers/process.ts";
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+const TEAMS = Array.from(
+  { length: 25 },
+  (_, i) => `team-${String(i).padStart(2, "0")}-annotators-of-very-long-named-datasets-abcdefghij`,
+);
+const url = (path: string) => `https://idp.example.com/${path}/${"x".repeat(380)}/end`;
+const OLD_URL = url("authorize");
+const NEW_URL = url("authorize-new");
+
+async function bigWorkforce(clock = manualClock({ running: true })): Promise<Emulator> {
+  const emu = await emulator({ updateDelayMs: 1000, clock: clock.now });
+  const client = sdk(emu);
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: { ...OIDC, AuthorizationEndpoint: OLD_URL },
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+    }),
+  );
+  for (const name of TEAMS) {
+    await client.send(
+      new CreateWorkteamCommand({
+        WorkteamName: name,
+        Description: "annotators",
+        MemberDefinitions: [{ OidcMemberDefinition: { Groups: ["annotators"] } }],
+      }),
+    );
+  }
+  return emu;
+}
+
+/** `wfplan apply` of the new URL in a pseudo-terminal of `columns` × `rows`. */
+function apply(emu: Emulator, columns: number, rows: number, env: NodeJS.ProcessEnv = {}): Session {
+  const dir = mkdtempSync(join(tmpdir(), "wfplan-window-"));
+  writeFileSync(
+    join(dir, "workforce.yaml"),
+    yaml({
+      region: "us-east-1",
+      ...spec({ workforce: { oidcConfig: oidcConfig({ authorizationEndpoint: NEW_URL }) } }),
+    }),
+  );
+  const command = [
+    `stty cols ${columns} rows ${rows};`,
+    process.execPath,
+    resolve("bin/wfplan.js"),
+    "apply --allow-workteam-deletion --endpoint-url",
+    emu.url,
+  ].join(" ");
+  const { CI, ...rest } = process.env;
+  return startProcess("script", ["-qfec", command, "/dev/null"], {
+    cwd: dir,
+    env: {
+      ...rest,
+      TERM: "xterm-256color",
+      NO_COLOR: "1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      WFPLAN_OIDC_CLIENT_SECRET: "window-secret",
+      ...env,
+    },
+  });
+}
+
+/** What a terminal of this size shows after all the output so far: the screen and the scrollback. */
+async function terminal(s: Session, columns: number, rows: number) {
+  const term = new xterm.Terminal({
+    cols: columns,
+    rows,
+    scrollback: 10_000,
+    allowProposedApi: true,
+  });
+  await new Promise<void>((done) => term.write(s.raw(), done));
+  const buffer = term.buffer.active;
+  const line = (y: number) => buffer.getLine(y)?.translateToString(true) ?? "";
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => line(from + i));
+  const screen = range(buffer.viewportY, buffer.viewportY + rows);
+  const everything = range(0, buffer.length);
+  term.dispose();
+  return {
+    screen,
+    everything,
+    /** The screen as one string, lines joined as the wrapping cut them (no separator). */
+    joined: screen.map((l) => l.trimEnd()).join(""),
+  };
+}
+
+describe.skipIf(!hasScript)("the review in a small window", () => {
+  it.each([
+    [80, 24],
+    [40, 15],
+  ])(
+    "at %i×%i: header and prompt on screen; the whole new URL can be brought on screen with d",
+    async (columns, rows) => {
+      const emu = await bigWorkforce();
+      const s = apply(emu, columns, rows);
+      await s.waitFor(/Type yes and press Enter/);
+      const first = await terminal(s, columns, rows);
+      expect(first.screen[0]).toMatch(/^wfplan · workforce "labelers" · us-east/);
+      expect(first.screen.join("\n")).toContain("Type yes and press Enter to apply");
+      expect(first.screen.join("\n")).toMatch(/d whole row/);
+      // The new URL is cut in the tree: open the workforce, go to the change, and see it whole.
+      expect(first.joined).not.toContain(NEW_URL);
+      s.type(" ");
+      await s.waitFor(/oidcConfig\.issuer|oidcConfig\.authorizationEndpoint/);
+      s.type("jd");
+      await s.waitFor(/d\/Esc back/);
+      // Scroll (j) until the last line shows, if the row is taller than the window.
+      let view = await terminal(s, columns, rows);
+      for (let i = 0; i < 40 && !view.joined.includes(`after:  "${NEW_URL}"`); i++) {
+        const at = s.output().length;
+        s.type("j");
+        await s.waitFor(new RegExp(`(?<=[^]{${at}})lines \\d+`));
+        view = await terminal(s, columns, rows);
+      }
+      expect(view.joined).toContain(`after:  "${NEW_URL}"`);
+      s.type("\u0003");
+      expect(await s.exited).toBe(130);
+    },
+  );
+
+  it("after yes the scrollback keeps the plan and the answer; during the wait the running step and the status are on screen", async () => {
+    const clock = manualClock({ running: false });
+    const emu = await bigWorkforce(clock);
+    const [columns, rows] = [80, 24];
+    const s = apply(emu, columns, rows);
+    await s.waitFor(/Type yes and press Enter/);
+    s.type("yes\r");
+    await s.waitFor(/workforce Updating/);
+    const waiting = await terminal(s, columns, rows);
+    expect(waiting.screen.join("\n")).toMatch(/\d+\/54 wait until the workforce is Active/);
+    expect(waiting.screen.join("\n")).toMatch(/ {2}workforce Updating \(\d+s\)/);
+    expect(waiting.screen.join("\n")).toContain("more steps to come");
+    clock.advance(60_000);
+    expect(await s.exited).toBe(0);
+    const end = await terminal(s, columns, rows);
+    const record = end.everything.join("\n");
+    expect(record).toContain('wfplan plan for workforce "labelers" in us-east-1');
+    expect(record).toContain("Plan: 0 to add, 1 to change, 0 to delete, 25 to recreate.");
+    expect(record.indexOf("Approved.")).toBeGreaterThan(record.indexOf("Plan: 0 to add"));
+    expect(record).toMatch(/✓ 54\/54 verify/);
+    expect(end.screen.join("\n")).toContain("Apply complete.");
+  });
+
+  it("TERM=dumb gets the plain text and prompt, without cursor movement", async () => {
+    const emu = await bigWorkforce();
+    const s = apply(emu, 80, 24, { TERM: "dumb" });
+    await s.waitFor(/Enter a value: /);
+    s.type("no\r");
+    expect(await s.exited).toBe(3);
+    // Cursor up/down/forward/back/position, erase in line or display, hide or show the cursor.
+    expect(s.raw()).not.toMatch(/\u001b\[\d*(?:;\d*)?[ABCDEFGHJKf]|\u001b\[\?25[lh]/);
+    expect(s.output()).toContain("Plan: 0 to add, 1 to change, 0 to delete, 25 to recreate.");
+  });
+});
