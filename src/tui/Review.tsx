@@ -311,7 +311,7 @@ const wrapLines = (lines: string[], columns: number) =>
  * that, the frame is compact: no blank lines, the deleted workteams counted in one line, and the
  * unmanaged fields left to the record printed after the review.
  */
-export function layoutOf(plan: Plan, size: Size, answer: string, confirm: boolean) {
+function layoutOf(plan: Plan, size: Size, answer: string, confirm: boolean) {
   const columns = Math.max(20, size.columns);
   const h = (text: string) => heightOf(text, columns);
   const all = destructive(plan);

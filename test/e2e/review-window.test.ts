@@ -149,6 +149,14 @@ describe.skipIf(!hasScript)("the review in a small window", () => {
     expect(waiting.screen.join("\n")).toMatch(/\d+\/54 wait until the workforce is Active/);
     expect(waiting.screen.join("\n")).toMatch(/ {2}workforce Updating \(\d+s\)/);
     expect(waiting.screen.join("\n")).toContain("more steps to come");
+    // Keys pressed during the apply are not echoed into the live region (it would leave copies).
+    const at = s.output().length;
+    s.type("\r\r\r");
+    await s.waitFor(new RegExp(`(?<=[^]{${at}})[^]*workforce Updating`));
+    const after = await terminal(s, columns, rows);
+    expect(
+      after.screen.filter((l) => /\/54 wait until the workforce is Active/.test(l)),
+    ).toHaveLength(1);
     clock.advance(60_000);
     expect(await s.exited).toBe(0);
     const end = await terminal(s, columns, rows);

@@ -217,6 +217,65 @@ describe("the review screen", () => {
   });
 });
 
+describe("the review's fit to the window", () => {
+  const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+  beforeEach(() => {
+    env.IS_REACT_ACT_ENVIRONMENT = true;
+  });
+  afterEach(() => {
+    env.IS_REACT_ACT_ENVIRONMENT = undefined;
+  });
+
+  /** An OIDC change that recreates 25 workteams. */
+  const big = () =>
+    planOf(
+      { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) } },
+      liveState({
+        workteams: Array.from({ length: 25 }, (_, i) => liveTeam(`team-${i}`)),
+      }),
+      { allowWorkteamDeletion: true },
+    );
+
+  it("is laid out again at once when the window is resized", async () => {
+    let ui!: ReturnType<typeof render>;
+    await act(async () => {
+      ui = render(<Review plan={big()} confirm={true} color={false} onDone={vi.fn()} />);
+    });
+    // ink-testing-library's terminal is 100 columns wide and says no height: 24 rows, then 12.
+    const stdout = ui.stdout as unknown as { rows?: number; emit(event: string): void };
+    const height = () => ui.lastFrame()!.split("\n").length;
+    expect(height()).toBeLessThanOrEqual(23);
+    expect(ui.lastFrame()).toContain("Destructive: these workteams will be deleted");
+    await act(async () => {
+      stdout.rows = 12;
+      stdout.emit("resize");
+    });
+    expect(height()).toBeLessThanOrEqual(11);
+    expect(ui.lastFrame()).toContain("Destructive: 25 workteams deleted (each backed up first)");
+    expect(ui.lastFrame()!.split("\n")[0]).toBe('wfplan · workforce "labelers" · us-east-1');
+    expect(ui.lastFrame()).toContain("Type yes and press Enter to apply");
+  });
+
+  it.each([40, 24, 16, 12, 9])(
+    "at 100 columns and %i rows the frame is shorter than the window, header to prompt",
+    async (rows) => {
+      let ui!: ReturnType<typeof render>;
+      await act(async () => {
+        ui = render(<Review plan={big()} confirm={true} color={false} onDone={vi.fn()} />);
+      });
+      const stdout = ui.stdout as unknown as { rows?: number; emit(event: string): void };
+      await act(async () => {
+        stdout.rows = rows;
+        stdout.emit("resize");
+      });
+      const lines = ui.lastFrame()!.split("\n");
+      expect(lines.length).toBeLessThanOrEqual(rows - 1);
+      expect(lines[0]).toBe('wfplan · workforce "labelers" · us-east-1');
+      expect(lines.at(-1)).toMatch(/^Type yes and press Enter to apply/);
+    },
+  );
+});
+
 describe("rows", () => {
   it("keeps the selection in the window", () => {
     const rows = buildRows(
