@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import * as z from "zod";
 import type { BackedUpWorkteam } from "../aws/requests.ts";
 import { UserError } from "../errors.ts";
 import { readJsonFile, writePrivateJson } from "./files.ts";
@@ -37,10 +38,61 @@ export function writeBackup(file: string, backup: Backup): void {
   writePrivateJson(file, backup);
 }
 
+/**
+ * What a backup must hold to restore its workteams: what wfplan writes, and what CreateWorkteam
+ * needs (checked here, before any call, rather than refused by the service half way through).
+ * Fields wfplan does not send (ARNs, dates) may be there or not.
+ */
+const workteamName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+const workforceName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/);
+const memberDefinition = z.union([
+  z.object({
+    CognitoMemberDefinition: z.object({
+      UserPool: z.string().min(1),
+      UserGroup: z.string().min(1),
+      ClientId: z.string().min(1),
+    }),
+  }),
+  z.object({
+    OidcMemberDefinition: z.object({
+      Groups: z.array(z.string().min(1).max(63)).min(1).max(10),
+    }),
+  }),
+]);
+const backupSchema = z.object({
+  kind: z.literal("wfplan-backup"),
+  formatVersion: z.literal(1),
+  region: z.string().min(1),
+  workforceName,
+  createdAt: z.string(),
+  completedAt: z.string().optional(),
+  workteams: z.array(
+    z.object({
+      workteam: z.looseObject({
+        WorkteamName: workteamName,
+        Description: z.string().min(1).max(200),
+        MemberDefinitions: z.array(memberDefinition).min(1).max(10),
+        NotificationConfiguration: z.looseObject({}).optional(),
+        WorkerAccessConfiguration: z.looseObject({}).optional(),
+      }),
+      tags: z.array(z.object({ Key: z.string().min(1).max(128), Value: z.string().max(256) })),
+    }),
+  ),
+});
+
 export function readBackup(file: string): Backup {
   const doc = readJsonFile<Backup>(file, "backup");
-  if (doc?.kind !== "wfplan-backup" || !Array.isArray(doc.workteams)) {
-    throw new UserError(`${file}: not a wfplan backup file`);
+  if (doc?.kind !== "wfplan-backup") throw new UserError(`${file}: not a wfplan backup file`);
+  const checked = backupSchema.safeParse(doc);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`));
+    throw new UserError(
+      `${file}: not a complete wfplan backup: ${where.join("").replace(/^\./, "") || "the file"}: ${issue.message}; nothing was changed`,
+      {
+        hint: "a backup is restored as wfplan wrote it; restore a copy of the original file, or recreate the workteam by hand",
+      },
+    );
   }
   return doc as Backup;
 }

@@ -10,7 +10,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../src/emulator/server.ts";
 import { oidcConfig, type Raw, spec, workteam, yaml } from "../builders.ts";
-import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
+import { type RunResult, STACK_LINE, tempFile, wfplanAsync } from "../helpers/cli.ts";
 import { emulator, labelingJob, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
 
 const SECRET = "apply-secret-Kx7";
@@ -336,5 +336,27 @@ describe("wfplan restore", () => {
       emu.url,
     ]);
     expect(again.stdout).toContain("Nothing to restore");
+  });
+
+  it("refuses a backup that lacks what a workteam needs, before any call", async () => {
+    const { emu } = await seeded([]);
+    const backup = tempFile(
+      "labelers-20261130T000000Z.json",
+      JSON.stringify({
+        kind: "wfplan-backup",
+        formatVersion: 1,
+        region: "us-east-1",
+        workforceName: "labelers",
+        createdAt: "2026-11-30T00:00:00.000Z",
+        workteams: [{ workteam: { WorkteamName: "annotators", MemberDefinitions: [] }, tags: [] }],
+      }),
+    );
+    const before = emu.calls.length;
+    const r = await wfplanAsync(["restore", backup, "--endpoint-url", emu.url]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `Error: ${backup}: not a complete wfplan backup: workteams[0].workteam.Description: Invalid input: expected string, received undefined; nothing was changed\n  hint: a backup is restored as wfplan wrote it; restore a copy of the original file, or recreate the workteam by hand\n`,
+    );
+    expect(emu.calls.length).toBe(before);
   });
 });
