@@ -72,6 +72,30 @@ describe("wfplan plan against the emulator", () => {
     expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
   });
 
+  it("--format json on an invalid spec prints validate's JSON document, never nothing", async () => {
+    const emu = await setup();
+    const before = emu.calls.length;
+    const r = await plan(
+      emu,
+      spec({ workforce: { sourceIpConfig: { cidrs: ["10.0.0.0/33"] } } }),
+      "--format",
+      "json",
+    );
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ formatVersion: 1, valid: false });
+    expect(doc.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        path: "workforce.sourceIpConfig.cidrs[0]",
+        line: expect.any(Number),
+        column: expect.any(Number),
+      }),
+    ]);
+    expect(r.stderr).toContain("is not valid; nothing was read or changed.");
+    expect(emu.calls.length).toBe(before);
+  });
+
   it("--json-file and --markdown-file write the plan, blocked or not, and only after checking where", async () => {
     const emu = await setup(["annotators"]);
     const dir = dirname(tempFile("x", ""));

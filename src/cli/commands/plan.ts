@@ -4,7 +4,7 @@ import { savePlanFile } from "../../apply/planfile.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
 import { planOptions } from "../../core/plan.ts";
 import { ReportedError } from "../../errors.ts";
-import { renderDiagnostics } from "../../render/diagnostics.ts";
+import { renderDiagnostics, renderValidationJson } from "../../render/diagnostics.ts";
 import { renderPlanJson } from "../../render/json.ts";
 import { renderPlanMarkdown } from "../../render/markdown.ts";
 import { type Prepared, planSession } from "../../session/plan.ts";
@@ -21,12 +21,18 @@ export interface PlanFlags extends AwsOptions {
   allowWorkteamDeletion?: boolean;
   rotateClientSecret?: boolean;
   color?: boolean;
+  /** With json, an invalid spec is also reported as validate's JSON document on stdout. */
+  format?: string;
 }
 
 /** Load and validate the spec (its problems reported on stderr), connect, and plan. */
 export async function preparePlan(flags: PlanFlags): Promise<Prepared> {
   const loaded = loadSpecFile(flags.file);
   if (!loaded.spec || hasErrors(loaded.diagnostics)) {
+    // A tool that asked for JSON gets JSON, never empty input.
+    if (flags.format === "json") {
+      process.stdout.write(renderValidationJson(flags.file, loaded.diagnostics));
+    }
     const c = colorsFor(flags, process.stderr);
     process.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.text, c));
     process.stderr.write(
