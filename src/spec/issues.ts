@@ -137,7 +137,6 @@ function article(type: string): string {
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  if (v instanceof Uint8Array) return "binary data";
   if (typeof v === "object") return "a mapping";
   if (typeof v === "string") return `the string ${show(v)}`;
   return `${typeof v} ${String(v)}`;

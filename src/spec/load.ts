@@ -95,9 +95,17 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   }
   // Duplicate keys are found below, in one pass: the parser's own check is quadratic. The parser
   // makes an Error object for every problem it meets; their stack traces are not needed (a file
-  // of errors would otherwise cost hundreds of megabytes before the first is reported).
+  // of errors would otherwise cost hundreds of megabytes before the first is reported). YAML 1.1's
+  // !!binary, !!timestamp, !!set and !!omap are unresolved tags, like any other: read, they would
+  // be a Buffer, a Date, a Set or a Map, which the schema takes for mappings (a Buffer's methods
+  // for its unknown keys).
   const docs = withoutStackTraces(() =>
-    parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false }),
+    parseAllDocuments(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: false,
+      resolveKnownTags: false,
+    }),
   );
   const result: LoadResult = { file, text, diagnostics: [] };
   let unlisted = 0;

@@ -133,6 +133,8 @@ export function offsetOf(doc: Document, path: readonly PropertyKey[], key: boole
   return offset;
 }
 
+/** A key as the spec's object has it: an empty key (`: x`, `~: x`) is "", as `toJS` makes it. */
 export function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  if (!isScalar(key)) return String(key);
+  return key.value === null ? "" : String(key.value);
 }

@@ -19,6 +19,7 @@ const ipv4Only = (cidr: string): Check => ({
 describe("the rules across fields", () => {
   it.each<[string, () => unknown, Check[]]>([
     ["nothing for a document that is not a mapping", () => [1], []],
+    ["nothing for a null document", () => null, []],
     [
       "a wait below 1s",
       () => ({ workforce: { oidcConfig: OIDC }, policy: { waitTimeout: "0s" } }),
@@ -268,6 +269,64 @@ describe("the rules across fields", () => {
         workforce: { cognitoConfig: 5 },
         workteams: [
           { name: "a", memberDefinitions: [{ cognitoMemberDefinition: { userPool: "x" } }] },
+        ],
+      }),
+      [],
+    ],
+    [
+      "both identity providers: the Cognito members are not measured against either",
+      () => ({
+        workforce: { oidcConfig: OIDC, cognitoConfig: COGNITO },
+        workteams: [
+          {
+            name: "a",
+            memberDefinitions: [
+              { cognitoMemberDefinition: { userPool: "us-east-1_zzz", clientId: "other" } },
+            ],
+          },
+        ],
+      }),
+      [
+        {
+          severity: "error",
+          path: ["workforce", "cognitoConfig"],
+          key: true,
+          message: "a workforce has either oidcConfig or cognitoConfig, not both",
+          hint: "keep the one the workforce was created with",
+        },
+      ],
+    ],
+    [
+      "Cognito members whose pool or client is not text, or missing (the schema says so)",
+      () => ({
+        workforce: { cognitoConfig: COGNITO },
+        workteams: [
+          null,
+          "a",
+          { name: "b", memberDefinitions: [{ cognitoMemberDefinition: { userPool: 5 } }] },
+        ],
+      }),
+      [],
+    ],
+    [
+      "a wait out of range but not text (the schema says so)",
+      () => ({ workforce: { oidcConfig: OIDC }, policy: { waitTimeout: ["48h"] } }),
+      [],
+    ],
+    [
+      "a range inside a list (the schema says so)",
+      () => ({ workforce: { oidcConfig: OIDC, sourceIpConfig: { cidrs: [["0.0.0.0/0"]] } } }),
+      [],
+    ],
+    [
+      "workteams without a name, or with one that is not text (the schema says so)",
+      () => ({
+        workforce: { oidcConfig: OIDC },
+        workteams: [
+          { memberDefinitions: [] },
+          { memberDefinitions: [] },
+          { name: 7, memberDefinitions: [] },
+          { name: 7, memberDefinitions: [] },
         ],
       }),
       [],

@@ -11,6 +11,8 @@ const URL_HINT = "an https:// URL without spaces, at most 500 characters";
 const NAME_HINT = "1-63 letters, digits and hyphens, starting with a letter or digit";
 const WORKFORCE_KEYS =
   "name, oidcConfig, cognitoConfig, sourceIpConfig, workforceVpcConfig, ipAddressType, tags";
+const OIDC_KEYS =
+  "clientId, clientSecret, issuer, authorizationEndpoint, tokenEndpoint, userInfoEndpoint, logoutEndpoint, jwksUri, scope, authenticationRequestExtraParams";
 const CIDRS_HINT = "0-10 IPv4 or IPv6 CIDR blocks that may reach the worker portal; [] = anyone";
 
 /** The diagnostics of a spec, as path, message and hint. */
@@ -70,6 +72,33 @@ describe("each kind of problem, in words", () => {
       ],
     ],
     [
+      "an unknown key in capitals with underscores: the key it means",
+      () => yaml(spec({ workforce: { SOURCE_IP_CONFIG: { cidrs: [] } } })),
+      [
+        {
+          path: "workforce.SOURCE_IP_CONFIG",
+          message: 'unknown key "SOURCE_IP_CONFIG"',
+          hint: `did you mean "sourceIpConfig"? (allowed keys here: ${WORKFORCE_KEYS})`,
+        },
+      ],
+    ],
+    [
+      "an unknown key close to two: the closer one, though listed later",
+      () =>
+        yaml(
+          spec({
+            workforce: { oidcConfig: oidcConfig({ logonEndpoint: "https://idp.example.com/x" }) },
+          }),
+        ),
+      [
+        {
+          path: "workforce.oidcConfig.logonEndpoint",
+          message: 'unknown key "logonEndpoint"',
+          hint: `did you mean "logoutEndpoint"? (allowed keys here: ${OIDC_KEYS})`,
+        },
+      ],
+    ],
+    [
       "a number where a string belongs: quote it as written",
       () => yaml(spec()).replace("clientId: 0oa1example", "clientId: 0x1F"),
       [
@@ -114,12 +143,34 @@ describe("each kind of problem, in words", () => {
       ],
     ],
     [
+      "an empty text where a list belongs: said once, not also counted short",
+      () => yaml(spec({ workteams: [workteam({ memberDefinitions: "" })] })),
+      [
+        {
+          path: "workteams[0].memberDefinitions",
+          message: 'expected a list, got the string ""',
+          hint: "write a list, such as [a, b] or one item per line starting with -",
+        },
+      ],
+    ],
+    [
       "null where a list belongs: what the list holds",
       () => yaml(spec({ workforce: { sourceIpConfig: { cidrs: null } } })),
       [
         {
           path: "workforce.sourceIpConfig.cidrs",
           message: "expected a list, got null",
+          hint: CIDRS_HINT,
+        },
+      ],
+    ],
+    [
+      "a mapping where a list belongs: what the list holds",
+      () => yaml(spec({ workforce: { sourceIpConfig: { cidrs: { a: "10.0.0.0/16" } } } })),
+      [
+        {
+          path: "workforce.sourceIpConfig.cidrs",
+          message: "expected a list, got a mapping",
           hint: CIDRS_HINT,
         },
       ],
@@ -165,6 +216,32 @@ describe("each kind of problem, in words", () => {
       ],
     ],
     [
+      "a list or a mapping where one of some values belongs",
+      () =>
+        yaml(spec({ workforce: { ipAddressType: ["ipv4"] } })) +
+        yaml({
+          workteams: [
+            workteam({
+              workerAccessConfiguration: {
+                s3Presign: { iamPolicyConstraints: { sourceIp: { on: true } } },
+              },
+            }),
+          ],
+        }),
+      [
+        {
+          path: "workforce.ipAddressType",
+          message: "a list is not allowed",
+          hint: 'allowed: "ipv4", "dualstack"',
+        },
+        {
+          path: "workteams[0].workerAccessConfiguration.s3Presign.iamPolicyConstraints.sourceIp",
+          message: "a mapping is not allowed",
+          hint: 'allowed: "Enabled", "Disabled"',
+        },
+      ],
+    ],
+    [
       "a value of the wrong form, with the form allowed",
       () => yaml(spec({ workforce: { oidcConfig: oidcConfig({ issuer: "http://x" }) } })),
       [
@@ -187,6 +264,22 @@ describe("each kind of problem, in words", () => {
         {
           path: "workforce.name",
           message: `"${"n".repeat(77)}..." is not valid`,
+          hint: `allowed: ${NAME_HINT}`,
+        },
+      ],
+    ],
+    [
+      "a value of 80 characters, quoted whole",
+      () => yaml(spec({ workforce: { name: "n".repeat(80) } })),
+      [
+        {
+          path: "workforce.name",
+          message: "has 80 characters; at most 63 characters allowed",
+          hint: NAME_HINT,
+        },
+        {
+          path: "workforce.name",
+          message: `"${"n".repeat(80)}" is not valid`,
           hint: `allowed: ${NAME_HINT}`,
         },
       ],
@@ -240,6 +333,27 @@ describe("each kind of problem, in words", () => {
       ],
     ],
     [
+      "more tags, and more extra parameters, than allowed",
+      () => {
+        const entries = (n: number) =>
+          Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
+        const oidc = oidcConfig({ authenticationRequestExtraParams: entries(11) });
+        return yaml(spec({ workforce: { oidcConfig: oidc, tags: entries(51) } }));
+      },
+      [
+        {
+          path: "workforce.oidcConfig.authenticationRequestExtraParams",
+          message: "at most 10 extra parameters allowed",
+          hint: "Extra query parameters for the authorization request, at most 10",
+        },
+        {
+          path: "workforce.tags",
+          message: "at most 50 tags allowed",
+          hint: "Tags as a key: value mapping, at most 50; sent when the resource is created",
+        },
+      ],
+    ],
+    [
       "a mapping key that is not allowed: said of the key",
       () => yaml(spec({ workteams: [workteam({ tags: { "aws:x": "1" } })] })),
       [
@@ -276,6 +390,26 @@ describe("each kind of problem, in words", () => {
       yaml(spec({ workforce: { oidcConfig: oidcConfig({ clientSecret: "" }) } })),
     );
     expect(JSON.stringify(wrongType)).not.toContain("oops");
+  });
+
+  it.each([
+    [
+      "a key missing two levels down: at its mapping's key",
+      () => "version: 1\nworkforce:\n  name: w\n  cognitoConfig:\n    userPool: us-east-1_abc\n",
+      "workforce.cognitoConfig.clientId",
+      { line: 4, column: 3 },
+    ],
+    [
+      "a tag key that is not allowed: at the key, not its value",
+      () =>
+        "version: 1\nworkforce:\n  name: w\n  cognitoConfig: {userPool: us-east-1_abc, clientId: c}\n" +
+        '  tags: {"aws:team": labelers}\n',
+      'workforce.tags["aws:team"]',
+      { line: 5, column: 10 },
+    ],
+  ])("points at %s", (_, text, path, at) => {
+    const ds = loadSpecText(text(), "w.yaml").diagnostics;
+    expect(ds.map((d) => [d.path, d.line, d.column])).toEqual([[path, at.line, at.column]]);
   });
 
   it("points at the mapping's key for a missing key, and at an unknown key itself", () => {

@@ -98,8 +98,59 @@ describe("the file as a whole", () => {
         ),
       ],
     ],
+    [
+      "an empty key and a ~ key: the same key",
+      'version: 1\n"": 1\n~: 2\n',
+      [
+        error(
+          3,
+          1,
+          "duplicate key: this key appears earlier in the same mapping",
+          "keep one of them; YAML does not merge repeated keys",
+        ),
+      ],
+    ],
   ])("%s", (_, text, expected) => {
     expect(diagnostics(text)).toEqual(expected);
+  });
+
+  /** YAML 1.1's types: read, a Buffer's methods were "unknown keys" and a Set an empty mapping. */
+  it.each([
+    ["binary data", "version: 1\nworkforce: !!binary aGVsbG8=\n", 2, 12, "binary"],
+    ["a timestamp", "version: 1\nworkforce:\n  name: !!timestamp 2001-12-14\n", 3, 9, "timestamp"],
+    ["a set", "version: 1\nworkforce: !!set {name}\n", 2, 12, "set"],
+    ["an ordered mapping", "version: 1\nworkforce: !!omap [name: w]\n", 2, 12, "omap"],
+    ["binary data as the whole document", "!!binary aGVsbG8=\n", 1, 1, "binary"],
+  ])("refuses %s, as a tag a spec does not use", (_, text, line, column, tag) => {
+    expect(diagnostics(text)).toEqual([
+      error(
+        line,
+        column,
+        `Unresolved tag: tag:yaml.org,2002:${tag}; a spec uses plain YAML values`,
+      ),
+    ]);
+  });
+
+  it("points at a key left empty (: value), at its line", () => {
+    const text = `${yaml(spec())}: labelers\n`;
+    expect(diagnostics(text)).toEqual([
+      error(
+        text.split("\n").length - 1,
+        1,
+        'unknown key ""',
+        "allowed keys here: version, region, workforce, workteams, policy",
+        '[""]',
+      ),
+    ]);
+  });
+
+  it("lists the problems of one line in column order", () => {
+    const text =
+      "version: 1\nworkforce: {ipAddressType: ipv6, name: -w, cognitoConfig: {userPool: p_1, clientId: c}}\n";
+    expect(diagnostics(text).map((d) => [d.line, d.column, d.path])).toEqual([
+      [2, 28, "workforce.ipAddressType"],
+      [2, 40, "workforce.name"],
+    ]);
   });
 
   it("lists a syntax error and a duplicate key in file order", () => {
@@ -220,9 +271,15 @@ describe("hints that quote a value as written", () => {
 describe("the parser's stack traces", () => {
   it("leaves Error.stackTraceLimit as it was", () => {
     const before = Error.stackTraceLimit;
-    loadSpecText("a: [\nb: }\n", FILE);
-    loadSpecText(yaml(spec()), FILE);
-    expect(Error.stackTraceLimit).toBe(before);
+    // A value of its own, so that a limit another test left at 0 cannot pass for restored.
+    Error.stackTraceLimit = 7;
+    try {
+      loadSpecText("a: [\nb: }\n", FILE);
+      loadSpecText(yaml(spec()), FILE);
+      expect(Error.stackTraceLimit).toBe(7);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
   });
 });
 

@@ -130,6 +130,25 @@ describe("resolving a secret, every way it can go wrong", () => {
     expect(() => resolveSecret("${file:two.txt}", { env: {}, specFile })).toThrow(
       /the secret must be 1-1024 printable ASCII characters/,
     );
+    writeFileSync(join(dir, "two-unended.txt"), "a\nb", { mode: 0o600 });
+    expect(() => resolveSecret("${file:two-unended.txt}", { env: {}, specFile })).toThrow(
+      /the secret must be 1-1024 printable ASCII characters/,
+    );
+  });
+
+  it("names a folder it will not read, with the reader's hint", () => {
+    mkdirSync(join(dir, "secret-folder"), { recursive: true });
+    let error: UserError | undefined;
+    try {
+      resolveSecret("${file:secret-folder}", { env: {}, specFile });
+    } catch (e) {
+      error = e as UserError;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toBe(
+      `clientSecret \${file:secret-folder}: ${join(dir, "secret-folder")}: is a directory, not a regular file`,
+    );
+    expect(error!.hint).toBe("wfplan reads regular files only");
   });
 
   it("warns that a secret 'file' that is a folder will not be read", () => {

@@ -311,6 +311,8 @@ describe("offsetOf", () => {
     ["a missing key's key: its mapping", ["workforce", "missing"], true, at("name: default")],
     ["a missing item: its list", ["workteams", 5], false, at("- name: alpha")],
     ["a name in a list: the list", ["workteams", "alpha"], false, at("- name: alpha")],
+    // A workteam named "1" that the spec does not declare is not the spec's second workteam.
+    ["a name of digits in a list: the list", ["workteams", "1"], false, at("- name: alpha")],
     ["beneath a scalar: the scalar", ["version", 0], false, at("1\n")],
     ["beneath a scalar by name", ["version", "x"], false, at("1\n")],
   ])("%s", (_, path, key, offset) => {
@@ -330,6 +332,9 @@ describe("keyText", () => {
     const keys = (doc.contents as { items: { key: unknown }[] }).items.map((p) => keyText(p.key));
     expect(keys).toEqual(["1", "name"]);
     expect(keyText("plain")).toBe("plain");
+    const empty = parseDocument(': a\n~: b\nnull: c\n"null": d\n');
+    const emptyKeys = (empty.contents as { items: { key: unknown }[] }).items;
+    expect(emptyKeys.map((p) => keyText(p.key))).toEqual(["", "", "", "null"]);
     expect(keyText(null)).toBe("null");
   });
 });
