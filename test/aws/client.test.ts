@@ -262,3 +262,106 @@ describe("calls through the client connect() builds", () => {
     expect(log).not.toContain(OIDC.ClientSecret);
   });
 });
+
+describe("the client's settings", () => {
+  const WARNING = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+  it.each([
+    ["turns off the SDK's Node version warning", undefined, "true"],
+    ["leaves the user's own choice of it", "false", "false"],
+  ])("%s", async (_name, given, expected) => {
+    vi.stubEnv(WARNING, given);
+    vi.resetModules();
+    await import("../../src/aws/client.ts");
+    expect(process.env[WARNING]).toBe(expected);
+  });
+
+  it("retry adaptively, six attempts in all", async () => {
+    awsFiles();
+    const { client } = await connect({ region: "us-east-1", credentials });
+    const strategy = (await client.config.retryStrategy()) as { mode?: string };
+    expect(strategy.mode).toBe("adaptive");
+    expect(await client.config.maxAttempts()).toBe(6);
+  });
+
+  it("name the default profile files when AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are not set", async () => {
+    awsFiles();
+    vi.stubEnv("AWS_CONFIG_FILE", undefined);
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", undefined);
+    vi.stubEnv("HOME", mkdtempSync(join(tmpdir(), "wfplan-home-")));
+    const e = await failureOf(connect({ region: "us-east-1", profile: "ghost" }));
+    expect(e.message).toBe("profile ghost does not exist in ~/.aws/config or ~/.aws/credentials");
+  });
+});
+
+describe("a call's deadline for all its attempts together", () => {
+  it.each([
+    [
+      "the regional endpoint, 6 attempts of 10s and 10s more",
+      {},
+      undefined,
+      "https://api.sagemaker.eu-west-1.amazonaws.com",
+      70_000,
+      "1m10s",
+    ],
+    [
+      "the given endpoint, 6 attempts of 1s and 5s more",
+      { endpointUrl: "http://127.0.0.1:9" },
+      "1s",
+      "http://127.0.0.1:9",
+      11_000,
+      "11s",
+    ],
+  ])("is %s", async (_name, opts, timeout, endpoint, deadlineMs, shown) => {
+    awsFiles();
+    vi.stubEnv("WFPLAN_REQUEST_TIMEOUT", timeout);
+    const { client } = await connect({ region: "eu-west-1", credentials, ...opts });
+    // The deadline's timer is the first the call sets; the test ends it at once, before any request.
+    const real = globalThis.setTimeout;
+    const timers: { run: () => void; ms: number | undefined }[] = [];
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((run: () => void, ms?: number) => {
+      timers.push({ run, ms });
+      return real(run, ms);
+    }) as typeof setTimeout);
+    const call = client.send(new DescribeWorkforceCommand({ WorkforceName: "labelers" }));
+    vi.mocked(globalThis.setTimeout).mockRestore();
+    expect(timers[0]?.ms).toBe(deadlineMs);
+    timers[0]!.run();
+    const e = await call.catch((err: unknown) => err);
+    expect(awsError(e, "DescribeWorkforce").message).toBe(
+      `DescribeWorkforce: no whole answer from ${endpoint} within ${shown}`,
+    );
+  });
+});
+
+describe("the SDK's log", () => {
+  it.each([
+    [
+      "is one line per entry on stderr with WFPLAN_DEBUG, objects as JSON",
+      "1",
+      [
+        '[wfplan debug] debug found {"a":1}\n',
+        "[wfplan debug] info asked\n",
+        "[wfplan debug] warn careful\n",
+        "[wfplan debug] error failed 2\n",
+      ],
+    ],
+    ["is silent without WFPLAN_DEBUG", undefined, []],
+  ])("%s", async (_name, debug, expected) => {
+    awsFiles();
+    vi.stubEnv("WFPLAN_DEBUG", debug);
+    const { client } = await connect({ region: "us-east-1", credentials });
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const log = client.config.logger;
+    log.trace?.("tracing");
+    log.debug("found", { a: 1 });
+    log.info("asked");
+    log.warn("careful");
+    log.error("failed", 2);
+    vi.mocked(process.stderr.write).mockRestore();
+    expect(lines).toEqual(expected);
+  });
+});
