@@ -20,6 +20,8 @@ export interface Check {
   key?: boolean;
   message: string;
   hint?: string;
+  /** The keys at `path` of which one is required and none is written (for a typo to stand for). */
+  requires?: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -66,6 +68,7 @@ function identityKind(wf: Obj, out: Check[]): "oidc" | "cognito" | undefined {
       path: ["workforce"],
       message: "the workforce needs oidcConfig or cognitoConfig",
       hint: "add oidcConfig (your identity provider) or cognitoConfig (an Amazon Cognito user pool)",
+      requires: ["oidcConfig", "cognitoConfig"],
     });
     return undefined;
   }

@@ -1,9 +1,11 @@
 /**
  * Reading workforce.yaml, the pipeline: bytes (bytes.ts) → YAML with source positions (yaml.ts)
- * → the spec format, its issues in words (issues.ts) → checks across fields → warnings. Every
- * problem becomes a located Diagnostic; `loadSpecText` never throws.
+ * → the spec format, its issues in words (issues.ts; a section's keys left at the section's own
+ * indentation, indent.ts) → checks across fields → warnings. Every problem becomes a located
+ * Diagnostic; `loadSpecText` never throws.
  */
 import { isMap, isScalar, LineCounter, type Node, type Pair, parseAllDocuments, visit } from "yaml";
+import type * as z from "zod";
 import { readBounded } from "../io/read.ts";
 import { decode, MAX_SPEC_BYTES, tooBig } from "./bytes.ts";
 import { specChecks } from "./checks.ts";
@@ -14,10 +16,20 @@ import {
   formatPath,
   hasErrors,
 } from "./diagnostics.ts";
-import { describe, fromIssue } from "./issues.ts";
+import { misIndented } from "./indent.ts";
+import { describe, fromIssues, typoFor } from "./issues.ts";
 import { type Spec, specSchema } from "./schema.ts";
 import { secretFileWarning } from "./secrets.ts";
-import { keyText, nodeAt, offsetOf, specPath, tooDeep, yamlHint, yamlMessage } from "./yaml.ts";
+import {
+  keyText,
+  nodeAt,
+  offsetOf,
+  specPath,
+  tooDeep,
+  yamlHint,
+  yamlMessage,
+  yamlProblems,
+} from "./yaml.ts";
 
 /** Problems reported for one file: past this, the rest are counted, not listed. */
 const MAX_DIAGNOSTICS = 100;
@@ -148,8 +160,8 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     }
     return result;
   };
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    error(e.pos[0], yamlMessage(e.code, e.message), yamlHint(e.code));
+  for (const p of yamlProblems(text, [...doc.errors, ...doc.warnings])) {
+    error(p.offset, p.message, p.hint);
   }
   visit(doc, {
     Map(_, map) {
@@ -220,30 +232,35 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
     return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
   };
   const parsed = specSchema.safeParse(raw, { reportInput: true });
+  let checks = specChecks(raw);
   if (!parsed.success) {
-    // A value of the wrong type is said once: zod also measures it against the limits of the
-    // type it should have been (a string's characters counted as a list's items).
-    const issues = parsed.error.issues;
-    const wrongType = new Set(
-      issues.filter((i) => i.code === "invalid_type").map((i) => formatPath(i.path)),
-    );
-    for (const issue of issues) {
-      const size = issue.code === "too_big" || issue.code === "too_small";
-      if (size && wrongType.has(formatPath(issue.path))) continue;
-      for (const d of fromIssue(issue, written)) {
-        if (!room()) continue;
-        result.diagnostics.push({
-          severity: "error",
-          file,
-          ...locate(d.at ?? d.path, d.key),
-          path: formatPath(d.path),
-          message: d.message,
-          hint: d.hint,
-        });
+    // A section's keys at its own indentation are said once (indent.ts), not as a null section
+    // and unknown keys; the rest of the issues in words (issues.ts).
+    const indents = misIndented(doc);
+    const covered = new Set(indents.flatMap((m) => m.covers));
+    const issues = parsed.error.issues.flatMap((issue): z.core.$ZodIssue[] => {
+      if (issue.code === "unrecognized_keys") {
+        const keys = issue.keys.filter((k) => !covered.has(formatPath([...issue.path, k])));
+        return keys.length > 0 ? [{ ...issue, keys }] : [];
       }
+      return covered.has(formatPath(issue.path)) ? [] : [issue];
+    });
+    const found = [...indents, ...fromIssues(issues, written)];
+    // A requirement across fields left unmet by a typo (`OidcConfig`) is said once, as the typo.
+    checks = checks.filter((c) => !c.requires || !typoFor(found, c.path, c.requires, c.message));
+    for (const d of found) {
+      if (!room()) continue;
+      result.diagnostics.push({
+        severity: "error",
+        file,
+        ...locate(d.at ?? d.path, d.key),
+        path: formatPath(d.path),
+        message: d.message,
+        hint: d.hint,
+      });
     }
   }
-  for (const c of specChecks(raw)) {
+  for (const c of checks) {
     if (!room()) continue;
     result.diagnostics.push({
       severity: c.severity,

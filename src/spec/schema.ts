@@ -334,6 +334,22 @@ export function descriptionAt(path: readonly PropertyKey[]): string | undefined 
   return node?.description ?? unwrap(node)?.description;
 }
 
+/** Whether the field at a spec path may be null (`workforceVpcConfig: null` detaches the VPC). */
+export function acceptsNull(path: readonly PropertyKey[]): boolean {
+  return schemaAt(path)?.safeParse(null).success ?? false;
+}
+
+/**
+ * What the keys of the mapping holding a spec path's last key allow, in words: the rule for a
+ * record's keys (tags, extra parameters), not for its values.
+ */
+export function keyDescriptionAt(path: readonly PropertyKey[]): string | undefined {
+  const node = unwrap(schemaAt(path.slice(0, -1)));
+  if (!(node instanceof z.ZodRecord)) return undefined;
+  const key = node.keyType as z.ZodType;
+  return key.description ?? unwrap(key)?.description;
+}
+
 function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
   while (node instanceof z.ZodOptional || node instanceof z.ZodNullable) {
     node = node.unwrap() as z.ZodType;

@@ -49,6 +49,82 @@ export function tooDeep(text: string): { offset: number; message: string } | und
   return undefined;
 }
 
+/** A problem the parser found, in words, at an offset of the text. */
+export interface YamlProblem {
+  offset: number;
+  message: string;
+  hint?: string;
+}
+
+/** Codes the parser gives, twice at one place, for a value followed by a deeper line. */
+const DEEPER_LINE = new Set(["BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY"]);
+
+/**
+ * The parser's errors and warnings in words. A value followed by a deeper line is one mistake,
+ * said once; when the key of that value is at the indentation of an empty key above it
+ * (`workforce:` then `name: x` then deeper lines), that key is said to be mis-indented.
+ */
+export function yamlProblems(
+  text: string,
+  errors: readonly { code: string; message: string; pos: [number, number] }[],
+): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  const deeper = new Set<number>();
+  for (const e of errors) {
+    const offset = e.pos[0];
+    if (DEEPER_LINE.has(e.code)) {
+      if (deeper.has(offset)) continue;
+      deeper.add(offset);
+      const under = underEmptyKey(text, offset);
+      if (under) {
+        out.push(under);
+        continue;
+      }
+    }
+    out.push({ offset, message: yamlMessage(e.code, e.message), hint: yamlHint(e.code) });
+  }
+  return out;
+}
+
+/** A line `KEY: value`, `KEY:` or `- KEY: value`: the text before the key, the key, the rest. */
+const KEY_LINE = /^( *(?:- +)?)([^\s#:'"[\]{},&*!|>%@`-][^#:]*):(?:\s|$)(.*)$/;
+const NOTHING = /^\s*(#.*)?$/;
+const MAX_KEY = 64;
+
+/**
+ * The line of `offset` is `KEY: value` at the indentation of a key left empty on the line above
+ * (past blank and comment lines): the key looks to belong under that one.
+ */
+function underEmptyKey(text: string, offset: number): YamlProblem | undefined {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const line = KEY_LINE.exec(lineAt(text, start));
+  // A new list item (`- name: x`) is not a key of the one above.
+  if (!line || line[1]!.includes("-") || NOTHING.test(line[3]!)) return undefined;
+  // The line above, past blank and comment lines.
+  let previous: string | undefined;
+  for (let at = start; at > 0 && previous === undefined; ) {
+    at = text.lastIndexOf("\n", at - 2) + 1;
+    const l = lineAt(text, at);
+    if (!NOTHING.test(l)) previous = l;
+  }
+  const above = previous === undefined ? null : KEY_LINE.exec(previous);
+  if (!above || !NOTHING.test(above[3]!) || above[1]!.length !== line[1]!.length) return undefined;
+  const [key, parent] = [line[2]!.trimEnd(), above[2]!.trimEnd()];
+  // Keys of the format are short names: anything else is not taken for one.
+  if (key.length > MAX_KEY || parent.length > MAX_KEY) return undefined;
+  return {
+    offset: start + line[1]!.length,
+    message: `YAML syntax error: ${key} looks mis-indented: ${parent}: above it is empty, and the lines after it are deeper`,
+    hint: `indent ${key}: by two more spaces, under ${parent}:`,
+  };
+}
+
+/** The line that starts at `start`, without its line break. */
+function lineAt(text: string, start: number): string {
+  const end = text.indexOf("\n", start);
+  return text.slice(start, end === -1 ? undefined : end).replace(/\r$/, "");
+}
+
 export function yamlMessage(code: string, message: string): string {
   const first = message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
   switch (code) {
@@ -69,6 +145,9 @@ export function yamlHint(code: string): string | undefined {
       return "keep one of them; YAML does not merge repeated keys";
     case "TAB_AS_INDENT":
       return "indent with spaces";
+    case "BLOCK_AS_IMPLICIT_KEY":
+    case "MULTILINE_IMPLICIT_KEY":
+      return "check the indentation of this line and the next: a value cannot go on below its key";
     case "BAD_INDENT":
     case "MISSING_CHAR":
     case "UNEXPECTED_TOKEN":

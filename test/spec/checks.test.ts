@@ -76,6 +76,7 @@ describe("the rules across fields", () => {
           path: ["workforce"],
           message: "the workforce needs oidcConfig or cognitoConfig",
           hint: "add oidcConfig (your identity provider) or cognitoConfig (an Amazon Cognito user pool)",
+          requires: ["oidcConfig", "cognitoConfig"],
         },
       ],
     ],

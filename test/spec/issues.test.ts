@@ -13,6 +13,7 @@ const WORKFORCE_KEYS =
   "name, oidcConfig, cognitoConfig, sourceIpConfig, workforceVpcConfig, ipAddressType, tags";
 const OIDC_KEYS =
   "clientId, clientSecret, issuer, authorizationEndpoint, tokenEndpoint, userInfoEndpoint, logoutEndpoint, jwksUri, scope, authenticationRequestExtraParams";
+const TAG_KEY_HINT = "1-128 letters, digits, spaces and _ . : / = + - @; not starting with aws:";
 const CIDRS_HINT = "0-10 IPv4 or IPv6 CIDR blocks that may reach the worker portal; [] = anyone";
 
 /** The diagnostics of a spec, as path, message and hint. */
@@ -360,7 +361,7 @@ describe("each kind of problem, in words", () => {
         {
           path: 'workteams[0].tags["aws:x"]',
           message: 'key "aws:x": tag keys starting with "aws:" are reserved for AWS',
-          hint: "0-256 letters, digits, spaces and _ . : / = + - @",
+          hint: TAG_KEY_HINT,
         },
       ],
     ],
@@ -420,5 +421,249 @@ describe("each kind of problem, in words", () => {
     expect(missing).toEqual([
       expect.objectContaining({ path: "workforce", message: 'missing required key "workforce"' }),
     ]);
+  });
+});
+
+/** The diagnostics of a spec text, each with where it points. */
+function located(text: string) {
+  return loadSpecText(text, "w.yaml").diagnostics.map(({ path, line, column, message, hint }) => ({
+    path,
+    line,
+    column,
+    message,
+    hint,
+  }));
+}
+
+const COGNITO = "  cognitoConfig: {userPool: us-east-1_abc, clientId: c}\n";
+const OIDC_BODY = [
+  "    clientSecret: ${env:WFPLAN_OIDC_CLIENT_SECRET}",
+  "    issuer: https://idp.example.com",
+  "    authorizationEndpoint: https://idp.example.com/oauth2/authorize",
+  "    tokenEndpoint: https://idp.example.com/oauth2/token",
+  "    userInfoEndpoint: https://idp.example.com/oauth2/userinfo",
+  "    logoutEndpoint: https://idp.example.com/logout",
+  "    jwksUri: https://idp.example.com/oauth2/keys",
+].join("\n");
+
+describe("common mistakes, each said once", () => {
+  it.each<
+    [
+      string,
+      string,
+      { path: string; line: number; column: number; message: string; hint?: string }[],
+    ]
+  >([
+    [
+      "a required key written in the wrong case: one error, at the key written",
+      `version: 1\nworkforce:\n  name: w\n  oidcConfig:\n    ClientId: 0oa1example\n${OIDC_BODY}\n`,
+      [
+        {
+          path: "workforce.oidcConfig.ClientId",
+          line: 5,
+          column: 5,
+          message: 'unknown key "ClientId": did you mean "clientId"? (clientId is required)',
+          hint: "clientId: 1-1024 printable ASCII characters",
+        },
+      ],
+    ],
+    [
+      "a required key misspelt, in a list item: one error, at the key written",
+      "version: 1\nworkforce:\n  name: w\n" +
+        COGNITO +
+        "workteams:\n  - nmae: team\n    description: d\n" +
+        "    memberDefinitions:\n      - cognitoMemberDefinition: {userPool: us-east-1_abc, userGroup: g, clientId: c}\n",
+      [
+        {
+          path: "workteams[0].nmae",
+          line: 6,
+          column: 5,
+          message: 'unknown key "nmae": did you mean "name"? (name is required)',
+          hint: "name: 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
+        },
+      ],
+    ],
+    [
+      "the version key in capitals: one error, at the key written",
+      `Version: 1\nworkforce:\n  name: w\n${COGNITO}`,
+      [
+        {
+          path: "Version",
+          line: 1,
+          column: 1,
+          message: 'unknown key "Version": did you mean "version"? (version is required)',
+          hint: "version: The spec format version: 1",
+        },
+      ],
+    ],
+    [
+      "the identity provider's key in the API's case: one error, with the rule it leaves unmet",
+      `version: 1\nworkforce:\n  name: w\n  OidcConfig:\n    clientId: 0oa1example\n${OIDC_BODY}\n`,
+      [
+        {
+          path: "workforce.OidcConfig",
+          line: 4,
+          column: 3,
+          message:
+            'unknown key "OidcConfig": did you mean "oidcConfig"? (the workforce needs oidcConfig or cognitoConfig)',
+          hint: "oidcConfig: The OIDC identity provider of the workforce",
+        },
+      ],
+    ],
+    [
+      "an unknown key close to a key already there: the missing key is said apart",
+      "version: 1\nworkforce:\n  name: w\n  cognitoConfig:\n    userPool: us-east-1_abc\n    userPools: x\n",
+      [
+        {
+          path: "workforce.cognitoConfig.clientId",
+          line: 4,
+          column: 3,
+          message: 'missing required key "clientId"',
+          hint: "clientId: 1-1024 printable ASCII characters",
+        },
+        {
+          path: "workforce.cognitoConfig.userPools",
+          line: 6,
+          column: 5,
+          message: 'unknown key "userPools"',
+          hint: 'did you mean "userPool"? (allowed keys here: userPool, clientId)',
+        },
+      ],
+    ],
+    [
+      "the keys of a section at its own indentation: one error, at the first of them",
+      "version: 1\nworkforce:\nname: labelers\ncognitoConfig: {userPool: us-east-1_abc, clientId: c}\n",
+      [
+        {
+          path: "workforce",
+          line: 3,
+          column: 1,
+          message:
+            'is empty, and the keys after it look mis-indented: "name" and "cognitoConfig" are not allowed at the top level',
+          hint: "indent the keys under workforce: by two more spaces",
+        },
+      ],
+    ],
+    [
+      "the one key of a section at its own indentation",
+      "version: 1\nworkforce:\nname: labelers\n",
+      [
+        {
+          path: "workforce",
+          line: 3,
+          column: 1,
+          message:
+            'is empty, and the keys after it look mis-indented: "name" is not allowed at the top level',
+          hint: "indent the keys under workforce: by two more spaces",
+        },
+      ],
+    ],
+    [
+      "the keys of a member definition at its own indentation, in a list item",
+      `version: 1\nworkforce:\n  name: w\n  oidcConfig:\n    clientId: 0oa1example\n${OIDC_BODY}\n` +
+        "workteams:\n  - name: t\n    description: d\n    memberDefinitions:\n" +
+        "      - oidcMemberDefinition:\n        groups: [annotators]\n",
+      [
+        {
+          path: "workteams[0].memberDefinitions[0].oidcMemberDefinition",
+          line: 18,
+          column: 9,
+          message:
+            'is empty, and the keys after it look mis-indented: "groups" is not allowed in workteams[0].memberDefinitions[0]',
+          hint: "indent the keys under oidcMemberDefinition: by two more spaces",
+        },
+      ],
+    ],
+    [
+      "the keys of a nested section at its own indentation, before a key of its parent",
+      "version: 1\nworkforce:\n  name: w\n  cognitoConfig:\n  userPool: us-east-1_abc\n  clientId: c\n  ipAddressType: ipv4\n",
+      [
+        {
+          path: "workforce.cognitoConfig",
+          line: 5,
+          column: 3,
+          message:
+            'is empty, and the keys after it look mis-indented: "userPool" and "clientId" are not allowed in workforce',
+          hint: "indent the keys under cognitoConfig: by two more spaces",
+        },
+      ],
+    ],
+    [
+      "the keys of a section that may be null, at its own indentation",
+      "version: 1\nworkforce:\n  name: w\n" +
+        COGNITO +
+        "  workforceVpcConfig:\n  vpcId: vpc-1\n  securityGroupIds: [sg-1]\n  subnets: [subnet-1]\n  bogus: 1\n",
+      [
+        {
+          path: "workforce.workforceVpcConfig",
+          line: 6,
+          column: 3,
+          message:
+            'is empty, and the keys after it look mis-indented: "vpcId", "securityGroupIds", "subnets" and 1 more are not allowed in workforce',
+          hint: "indent the keys under workforceVpcConfig: by two more spaces",
+        },
+      ],
+    ],
+    [
+      "a section that may be null, left empty before an unknown key of its parent: not taken for mis-indented",
+      `version: 1\nworkforce:\n  name: w\n${COGNITO}  workforceVpcConfig:\n  bogus: 1\n`,
+      [
+        {
+          path: "workforce.bogus",
+          line: 6,
+          column: 3,
+          message: 'unknown key "bogus"',
+          hint: `allowed keys here: ${WORKFORCE_KEYS}`,
+        },
+      ],
+    ],
+    [
+      "a tag key with a character not allowed: the rule for keys",
+      `version: 1\nworkforce:\n  name: w\n${COGNITO}  tags: {"team!": ml}\n`,
+      [
+        {
+          path: 'workforce.tags["team!"]',
+          line: 5,
+          column: 10,
+          message: 'key "team!": "team!" is not valid',
+          hint: `allowed: ${TAG_KEY_HINT}`,
+        },
+      ],
+    ],
+    [
+      "a tag key starting with aws: the rule for keys",
+      `version: 1\nworkforce:\n  name: w\n${COGNITO}  tags: {aws:team: ml}\n`,
+      [
+        {
+          path: 'workforce.tags["aws:team"]',
+          line: 5,
+          column: 10,
+          message: 'key "aws:team": tag keys starting with "aws:" are reserved for AWS',
+          hint: TAG_KEY_HINT,
+        },
+      ],
+    ],
+    [
+      "a tag key too long: the rule for keys; a tag value not allowed: the rule for values",
+      `version: 1\nworkforce:\n  name: w\n${COGNITO}  tags:\n    ${"k".repeat(129)}: v\n    team: "a!"\n`,
+      [
+        {
+          path: `workforce.tags.${"k".repeat(129)}`,
+          line: 6,
+          column: 5,
+          message: `key "${"k".repeat(77)}...": has 129 characters; at most 128 characters allowed`,
+          hint: TAG_KEY_HINT,
+        },
+        {
+          path: "workforce.tags.team",
+          line: 7,
+          column: 11,
+          message: '"a!" is not valid',
+          hint: "allowed: 0-256 letters, digits, spaces and _ . : / = + - @",
+        },
+      ],
+    ],
+  ])("%s", (_, text, expected) => {
+    expect(located(text)).toEqual(expected);
   });
 });

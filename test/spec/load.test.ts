@@ -524,15 +524,18 @@ describe("unknown keys", () => {
     ["ClientId", "clientId"],
     ["jwks_uri", "jwksUri"],
     ["isuer", "issuer"],
-  ])("suggests %s → %s", (typo, key) => {
+  ])("suggests %s → %s, the required key it stands for, in one error", (typo, key) => {
     const cfg = oidcConfig();
     const value = cfg[key];
     delete cfg[key];
     cfg[typo] = value;
-    const d = errors(spec({ workforce: { oidcConfig: cfg } })).find((x) =>
-      x.message.includes(typo),
-    );
-    expect(d?.hint).toContain(`did you mean "${key}"`);
+    const ds = errors(spec({ workforce: { oidcConfig: cfg } }));
+    expect(ds.map((d) => [d.path, d.message])).toEqual([
+      [
+        `workforce.oidcConfig.${typo}`,
+        `unknown key "${typo}": did you mean "${key}"? (${key} is required)`,
+      ],
+    ]);
   });
 
   it("lists the allowed keys when nothing is close", () => {

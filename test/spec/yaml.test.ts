@@ -165,7 +165,14 @@ describe("yamlHint", () => {
     ["MISSING_CHAR", "check the indentation and brackets on this line and the one before"],
     ["UNEXPECTED_TOKEN", "check the indentation and brackets on this line and the one before"],
     ["TAG_RESOLVE_FAILED", undefined],
-    ["BLOCK_AS_IMPLICIT_KEY", undefined],
+    [
+      "BLOCK_AS_IMPLICIT_KEY",
+      "check the indentation of this line and the next: a value cannot go on below its key",
+    ],
+    [
+      "MULTILINE_IMPLICIT_KEY",
+      "check the indentation of this line and the next: a value cannot go on below its key",
+    ],
     ["", undefined],
   ])("%s", (code, hint) => {
     expect(yamlHint(code)).toBe(hint);
@@ -208,6 +215,49 @@ describe("the parser's problems, when loading", () => {
       message,
       hint,
     });
+  });
+});
+
+describe("a value followed by a deeper line, when loading: one mistake, said once", () => {
+  const DEEPER =
+    "check the indentation of this line and the next: a value cannot go on below its key";
+  it.each<[string, string, [number, number, string, string][]]>([
+    [
+      "a key at the indentation of the empty key above it",
+      "version: 1\nworkforce:\nname: labelers\n  oidcConfig: x\n",
+      [
+        [
+          3,
+          1,
+          "YAML syntax error: name looks mis-indented: workforce: above it is empty, and the lines after it are deeper",
+          "indent name: by two more spaces, under workforce:",
+        ],
+      ],
+    ],
+    [
+      "the same, nested, past a comment and a blank line, with CRLF",
+      "version: 1\r\nworkforce:\r\n  name: w\r\n  cognitoConfig: # the pool\r\n\r\n  # which one\r\n  userPool: p\r\n    clientId: c\r\n",
+      [
+        [
+          7,
+          3,
+          "YAML syntax error: userPool looks mis-indented: cognitoConfig: above it is empty, and the lines after it are deeper",
+          "indent userPool: by two more spaces, under cognitoConfig:",
+        ],
+      ],
+    ],
+    [
+      "a line indented deeper than the key above it",
+      "version: 1\nworkforce:\n  name: labelers\n   oidcConfig: x\n",
+      [[3, 9, "YAML syntax error: Nested mappings are not allowed in compact mappings", DEEPER]],
+    ],
+    [
+      "a new list item at the indentation of an empty key: not said to belong under it",
+      "version: 1\nworkteams:\n  - memberDefinitions:\n  - name: x\n      d: 1\n",
+      [[4, 11, "YAML syntax error: Nested mappings are not allowed in compact mappings", DEEPER]],
+    ],
+  ])("%s", (_, text, expected) => {
+    expect(errorsOf(text).map((d) => [d.line, d.column, d.message, d.hint])).toEqual(expected);
   });
 });
 
