@@ -136,6 +136,8 @@ function pick(obj: Comparable, keys: string[]): Comparable {
 /**
  * Field-level changes from `before` to `after`, found with deep-diff. Lists are reported whole
  * (a set of CIDRs, the member definitions), not element by element; `prefix` starts each path.
+ * Changes are told apart by their path's segments, not by the dotted path shown: a key may hold a
+ * dot (`m.x` and `m: {x}` are two fields).
  */
 export function fieldChanges(before: Comparable, after: Comparable, prefix: string): Change[] {
   const byPath = new Map<string, Change>();
@@ -150,20 +152,21 @@ export function fieldChanges(before: Comparable, after: Comparable, prefix: stri
       Array.isArray(get(before, path.slice(0, i))) || Array.isArray(get(after, path.slice(0, i)));
     const cut = path.findIndex((_, i) => inList(i));
     const fieldPath = cut > 0 ? path.slice(0, cut) : path;
-    const key = [prefix, ...fieldPath].join(".");
+    const segments = [prefix, ...fieldPath];
+    const key = JSON.stringify(segments);
     if (byPath.has(key)) continue;
     const b = get(before, fieldPath);
     const a = get(after, fieldPath);
     // null is "none" (a detached VPC), like an absent value.
     const action = b == null ? "create" : a == null ? "delete" : "update";
     if (action === "update") {
-      byPath.set(key, { path: key, action, before: b, after: a, sensitive: false });
+      byPath.set(key, { path: segments.join("."), action, before: b, after: a, sensitive: false });
       continue;
     }
     // A section that appears or goes as a whole is shown field by field.
-    for (const [leaf, value] of leaves(action === "create" ? a : b, key)) {
-      byPath.set(leaf, {
-        path: leaf,
+    for (const [leaf, value] of leaves(action === "create" ? a : b, segments)) {
+      byPath.set(JSON.stringify(leaf), {
+        path: leaf.join("."),
         action,
         before: action === "create" ? undefined : value,
         after: action === "create" ? value : undefined,
@@ -185,13 +188,13 @@ function keyed(value: unknown): unknown {
   return value;
 }
 
-/** The leaf fields of a value (a list is one leaf), with their paths. */
-function leaves(value: unknown, path: string): [string, unknown][] {
+/** The leaf fields of a value (a list is one leaf), with their paths' segments. */
+function leaves(value: unknown, path: (string | number)[]): [(string | number)[], unknown][] {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return [[path, value]];
   // An empty mapping is a value too: it appearing or going is a change.
   if (Object.keys(value).length === 0) return [[path, value]];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    leaves(v, `${path}.${k}`),
+    leaves(v, [...path, k]),
   );
 }
 

@@ -195,6 +195,55 @@ describe("fieldChanges", () => {
     ]);
   });
 
+  it.each<[string, () => [Record<string, unknown>, Record<string, unknown>], unknown[]]>([
+    [
+      "changed",
+      () => [
+        { m: { x: 1 }, "m.x": 2 },
+        { m: { x: 3 }, "m.x": 4 },
+      ],
+      [
+        { path: "p.m.x", action: "update", before: 1, after: 3, sensitive: false },
+        { path: "p.m.x", action: "update", before: 2, after: 4, sensitive: false },
+      ],
+    ],
+    [
+      "added",
+      () => [{}, { m: { x: 1 }, "m.x": 2 }],
+      [
+        { path: "p.m.x", action: "create", before: undefined, after: 1, sensitive: false },
+        { path: "p.m.x", action: "create", before: undefined, after: 2, sensitive: false },
+      ],
+    ],
+    [
+      "removed",
+      () => [{ "m.x": 2, m: { x: 1 } }, {}],
+      [
+        { path: "p.m.x", action: "delete", before: 2, after: undefined, sensitive: false },
+        { path: "p.m.x", action: "delete", before: 1, after: undefined, sensitive: false },
+      ],
+    ],
+  ])("keeps two fields whose paths read the same with dots apart when %s", (_, values, changes) => {
+    const [before, after] = values();
+    expect(fieldChanges(before, after, "p")).toStrictEqual(changes);
+  });
+
+  it.each<[string, () => [Record<string, unknown>, Record<string, unknown>], unknown[]]>([
+    [
+      "appearing",
+      () => [{}, { m: {} }],
+      [{ path: "p.m", action: "create", before: undefined, after: {}, sensitive: false }],
+    ],
+    [
+      "going",
+      () => [{ m: { n: {} } }, {}],
+      [{ path: "p.m.n", action: "delete", before: {}, after: undefined, sensitive: false }],
+    ],
+  ])("reports an empty mapping %s as a change", (_, values, changes) => {
+    const [before, after] = values();
+    expect(fieldChanges(before, after, "p")).toStrictEqual(changes);
+  });
+
   it("tells an empty list from an empty mapping", () => {
     expect(fieldChanges({ m: [] }, { m: {} }, "p")).toEqual([
       { path: "p.m", action: "update", before: [], after: {}, sensitive: false },

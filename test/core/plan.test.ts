@@ -1513,6 +1513,15 @@ describe("what the session tells the planner", () => {
     expect([...p.blockers, ...p.warnings].filter((n) => n.path).length).toBeGreaterThan(0);
   });
 
+  it("removes a tag the spec dropped, adding none", () => {
+    const p = plan(
+      spec({ workteams: [workteam({ name: "a", tags: { team: "ml" } })] }),
+      live({ workteams: [liveTeam("a", { tags: { team: "ml", old: "x" } })] }),
+      opts(),
+    );
+    expect(p.steps).toContainEqual({ kind: "tag-workteam", name: "a", add: {}, remove: ["old"] });
+  });
+
   it("adds tags that a team lacks, removing none", () => {
     const p = plan(
       spec({ workteams: [workteam({ name: "a", tags: { team: "ml" } })] }),
