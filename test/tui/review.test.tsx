@@ -7,29 +7,34 @@ import { Review } from "../../src/tui/Review.tsx";
 import { buildRows, windowOf } from "../../src/tui/rows.ts";
 import { liveState, liveTeam, liveWorkforce, oidcConfig, planOf, workteam } from "../builders.ts";
 
-/** An OIDC change that deletes and recreates a workteam, with a warning from the spec. */
-const plan: Plan = planOf(
-  { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) }, workteams: [workteam()] },
-  liveState({
-    workforce: liveWorkforce({
-      oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: "https://old" },
-    }),
-    workteams: [
-      liveTeam("annotators", {
-        memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
-        tags: {},
+/**
+ * An OIDC change that deletes and recreates a workteam, with a warning from the spec. Built when a
+ * test runs, not while the file is collected (docs/testing.md: Stryker would count every mutant
+ * the planner runs into as static, and run each against every test).
+ */
+const plan = (): Plan =>
+  planOf(
+    { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) }, workteams: [workteam()] },
+    liveState({
+      workforce: liveWorkforce({
+        oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: "https://old" },
       }),
-    ],
-  }),
-  { allowWorkteamDeletion: true },
-  { specWarnings: [{ message: "a warning" }] },
-);
+      workteams: [
+        liveTeam("annotators", {
+          memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+          tags: {},
+        }),
+      ],
+    }),
+    { allowWorkteamDeletion: true },
+    { specWarnings: [{ message: "a warning" }] },
+  );
 
 /**
  * The review through React's act(): every render and effect a key causes has run when it returns,
  * so a test reads the frame the key produced without waiting on time.
  */
-async function review(confirm = true, p: Plan = plan) {
+async function review(confirm = true, p: Plan = plan()) {
   const onDone = vi.fn();
   let ui!: ReturnType<typeof render>;
   await act(async () => {
@@ -87,8 +92,8 @@ describe("the review screen", () => {
     expect(lastFrame()).toContain("1. back up workteam annotators");
     expect(lastFrame()).toContain("4. wait until the workforce is Active");
     // Down to the steps' row, and fold it.
-    const open = new Set([...plan.resources.map((r) => `${r.type}:${r.name}`), "steps"]);
-    const steps = buildRows(plan, open).findIndex((r) => r.key === "steps");
+    const open = new Set([...plan().resources.map((r) => `${r.type}:${r.name}`), "steps"]);
+    const steps = buildRows(plan(), open).findIndex((r) => r.key === "steps");
     await type(...Array.from({ length: steps }, () => "j"), " ");
     expect(lastFrame()).toContain("▸ # steps apply runs, in order (6)");
     expect(lastFrame()).not.toContain("1. back up workteam annotators");
@@ -199,7 +204,7 @@ describe("the review screen", () => {
 
   it("scrolls a long plan inside its window", async () => {
     const long: Plan = {
-      ...plan,
+      ...plan(),
       resources: Array.from({ length: 40 }, (_, i) => ({
         type: "workteam" as const,
         name: `team${i}`,
@@ -280,7 +285,7 @@ describe("rows", () => {
   it("keeps the selection in the window", () => {
     const rows = buildRows(
       {
-        ...plan,
+        ...plan(),
         resources: Array.from({ length: 10 }, (_, i) => ({
           type: "workteam" as const,
           name: `t${i}`,
@@ -303,9 +308,8 @@ describe("rows", () => {
 });
 
 describe("apply progress", () => {
-  const steps = plan.steps;
   const state = (statuses: StepState["status"][]): StepState[] =>
-    steps.map((step, i) => ({ step, status: statuses[i] ?? "pending", ms: 100 }));
+    plan().steps.map((step, i) => ({ step, status: statuses[i] ?? "pending", ms: 100 }));
 
   it("shows a spinner on the running step and the workforce status while waiting", () => {
     const { lastFrame } = render(
