@@ -32,9 +32,13 @@ export function renderDiagnostics(
   return diagnostics.map((d) => `${renderDiagnostic(d, lines, c)}\n\n`).join("");
 }
 
-/** A clientSecret line shows its key only, whatever it holds: a literal secret must not be echoed. */
+/**
+ * A clientSecret line shows its key only, whatever it holds: a literal secret must not be echoed.
+ * Everything after the key goes, line separators included (`s`): a line of a file whose lines end
+ * in a lone CR holds the rest of the file, and `.` alone would stop at the CR and match nothing.
+ */
 export function redactSecrets(line: string): string {
-  return line.replace(/(clientSecret["']?\s*:\s*).*$/, "$1<redacted>");
+  return line.replace(/(clientSecret["']?\s*:\s*).*$/s, "$1<redacted>");
 }
 
 export function renderSummary(file: string, diagnostics: readonly Diagnostic[], c: Colors): string {

@@ -6,8 +6,11 @@ import {
   renderDiagnostic,
   renderDiagnostics,
   renderSummary,
+  renderValidationJson,
 } from "../../src/render/diagnostics.ts";
 import type { Diagnostic } from "../../src/spec/diagnostics.ts";
+import { loadSpecText } from "../../src/spec/load.ts";
+import { spec, yaml } from "../builders.ts";
 
 const plain = pc.createColors(false);
 /** Colours that show as tags, so a test can see which part got which. */
@@ -116,6 +119,9 @@ describe("every diagnostic of a file", () => {
       ].join("\n"),
     );
     expect(renderDiagnostics([], text, plain)).toBe("");
+    // A line ended by LF alone is a line too, before a CRLF as after it.
+    const mixed = renderDiagnostics([diag({ line: 2, column: 1 })], "a: 1\nb: 2\r\nc: 3", plain);
+    expect(mixed.split("\n")[1]).toBe("  2 | b: 2");
   });
 });
 
@@ -125,8 +131,24 @@ describe("redaction", () => {
     ['  "clientSecret": "abc",', '  "clientSecret": <redacted>'],
     ["- clientSecret:abc # note", "- clientSecret:<redacted>"],
     ["clientId: abc", "clientId: abc"],
-  ])("%s → %s", (line, shown) => {
+    ["clientSecret : abc", "clientSecret : <redacted>"],
+    ['clientSecret: "a\u2028b"', "clientSecret: <redacted>"],
+    ["clientSecret: abc\rissuer: x", "clientSecret: <redacted>"],
+  ])("%j → %j", (line, shown) => {
     expect(redactSecrets(line)).toBe(shown);
+  });
+});
+
+describe("a file whose lines end in a lone CR", () => {
+  it("never echoes its clientSecret, though its frame holds the whole file", () => {
+    const text = "version: 1\rworkforce:\r  oidcConfig:\r    clientSecret: hunter2\r";
+    const { diagnostics } = loadSpecText(text, "w.yaml");
+    expect(diagnostics.length).toBeGreaterThan(0);
+    const out = renderDiagnostics(diagnostics, text, plain);
+    expect(out.split("\n")[1]).toBe(
+      "  1 | version: 1\rworkforce:\r  oidcConfig:\r    clientSecret: <redacted>",
+    );
+    expect(out).not.toContain("hunter2");
   });
 });
 
@@ -147,5 +169,20 @@ describe("the summary", () => {
   it("marks valid green and invalid red", () => {
     expect(renderSummary("w.yaml", [], tagged)).toBe("<green>✓</green> w.yaml is valid");
     expect(renderSummary("w.yaml", [diag()], tagged)).toBe("<red>✗</red> w.yaml: 1 error");
+  });
+});
+
+describe("the validation document", () => {
+  it.each([
+    { name: "valid, with a warning", cidr: "10.0.0.1/16", valid: true },
+    { name: "invalid", cidr: "10.0.0.0/33", valid: false },
+  ])("$name", ({ cidr, valid }) => {
+    const text = yaml(spec({ workforce: { sourceIpConfig: { cidrs: [cidr] } } }));
+    const { diagnostics } = loadSpecText(text, "w.yaml");
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]!.severity).toBe(valid ? "warning" : "error");
+    expect(renderValidationJson("w.yaml", diagnostics)).toBe(
+      `${JSON.stringify({ formatVersion: 1, file: "w.yaml", valid, diagnostics }, null, 2)}\n`,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/core/plan.ts";
-import type { LiveState, Plan, Step, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
-import { formatValue, stepLine, summaryLine } from "../../src/render/describe.ts";
+import type { LiveState, Step, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
+import { appliedLine, formatValue, stepLine, summaryLine } from "../../src/render/describe.ts";
 import { planDocument, renderPlanJson } from "../../src/render/json.ts";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/render/markdown.ts";
 import { renderPlanText } from "../../src/render/text.ts";
@@ -45,57 +45,62 @@ const options = {
  * Real plans, made by the planner. The rich one: an OIDC change with new IP ranges and workteams
  * to recreate (one keeping its topic from the backup), create and prune.
  */
-const richSpec = spec({
-  workforce: {
-    oidcConfig: oidcConfig({ issuer: "https://new.example.com" }),
-    sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
-  },
-  workteams: [
-    workteam({ description: "Annotators of images" }),
-    workteam({ name: "new", description: "A new team" }),
-  ],
-  policy: { pruneWorkteams: true },
-});
-const richLive = live([
-  team("annotators", {
-    notificationConfiguration: { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
-    tags: { team: "ml" },
-  }),
-  team("old"),
-]);
-const rich = plan(richSpec, richLive, options);
-// Where the session found the warning's field in the spec file.
-rich.warnings[0]!.location = "w.yaml:9:7";
-/** Workteams only: one updated (description and tags), while the workforce stays. */
-const teams = plan(
+const richSpec = () =>
   spec({
-    workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) },
-    workteams: [workteam({ description: "New", tags: { team: "ml" } })],
-  }),
-  live([team("annotators", { description: "Old", tags: { team: "old", env: "dev" } })]),
-  options,
-);
-const empty = plan(
-  spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) } }),
-  live([]),
-  options,
-);
+    workforce: {
+      oidcConfig: oidcConfig({ issuer: "https://new.example.com" }),
+      sourceIpConfig: { cidrs: ["10.0.0.0/16", "2001:db8::/32"] },
+    },
+    workteams: [
+      workteam({ description: "Annotators of images" }),
+      workteam({ name: "new", description: "A new team" }),
+    ],
+    policy: { pruneWorkteams: true },
+  });
+const richLive = () =>
+  live([
+    team("annotators", {
+      notificationConfiguration: { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
+      tags: { team: "ml" },
+    }),
+    team("old"),
+  ]);
+/** Where the session found the fields in the spec file. */
+const locate = (path: string) =>
+  path === "workforce.sourceIpConfig.cidrs" ? "w.yaml:9:7" : undefined;
+const rich = () => plan(richSpec(), richLive(), options, { locate });
+/** Workteams only: one updated (description and tags), while the workforce stays. */
+const teams = () =>
+  plan(
+    spec({
+      workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) },
+      workteams: [workteam({ description: "New", tags: { team: "ml" } })],
+    }),
+    live([team("annotators", { description: "Old", tags: { team: "old", env: "dev" } })]),
+    options,
+  );
+const empty = () =>
+  plan(
+    spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) } }),
+    live([]),
+    options,
+  );
 /** The rich plan without permission to delete: blocked, its changes still shown, no steps. */
-const blocked = plan(richSpec, richLive, { ...options, allowWorkteamDeletion: false });
+const blocked = () => plan(richSpec(), richLive(), { ...options, allowWorkteamDeletion: false });
 
 const meta = { fingerprint: "sha256:abc", workforceExists: true, workforceStatus: "Active" };
 
 describe("text", () => {
-  it("renders a rich plan", () => expect(renderPlanText(rich, plain)).toMatchSnapshot());
-  it("renders no changes", () => expect(renderPlanText(empty, plain)).toMatchSnapshot());
+  it("renders a rich plan", () => expect(renderPlanText(rich(), plain)).toMatchSnapshot());
+  it("renders no changes", () => expect(renderPlanText(empty(), plain)).toMatchSnapshot());
   it("puts blockers first", () => {
-    const text = renderPlanText(blocked, plain);
+    const text = renderPlanText(blocked(), plain);
     expect(text.indexOf("Blocked")).toBeLessThan(text.indexOf("Warnings"));
     expect(text.indexOf("Warnings")).toBeLessThan(text.indexOf("wfplan will"));
     expect(text).toMatchSnapshot();
   });
   it("carries meaning in symbols and words, not colour", () => {
-    const text = renderPlanText(rich, plain) + renderPlanText(teams, plain);
+    const text = renderPlanText(rich(), plain) + renderPlanText(teams(), plain);
     for (const s of [
       '~ update workforce "labelers"',
       '-/+ recreate workteam "annotators"',
@@ -112,13 +117,13 @@ describe("text", () => {
     expect(text).not.toContain("\u001b[");
   });
   it("renders a plan of workteam changes", () => {
-    expect(renderPlanText(teams, plain)).toMatchSnapshot();
+    expect(renderPlanText(teams(), plain)).toMatchSnapshot();
   });
 });
 
 describe("markdown", () => {
   it("renders a rich plan: summary first, the diff in <details>", () => {
-    const md = renderPlanMarkdown(rich);
+    const md = renderPlanMarkdown(rich());
     expect(
       md.startsWith("### wfplan: Plan: 1 to add, 1 to change, 1 to delete, 1 to recreate."),
     ).toBe(true);
@@ -126,33 +131,31 @@ describe("markdown", () => {
     expect(md).toMatchSnapshot();
   });
   it("stays under 60,000 characters however large the plan", () => {
-    const huge: Plan = {
-      ...rich,
-      resources: Array.from({ length: 25 }, (_, i) => ({
-        type: "workteam" as const,
-        name: `t${i}`,
-        action: "create" as const,
-        changes: Array.from({ length: 200 }, (_, j) => ({
-          path: `workteams.t${i}.f${j}`,
-          action: "create" as const,
-          after: "x".repeat(100),
-          sensitive: false,
-        })),
-      })),
-    };
+    // 25 new workteams with 50 long tags each: some 270,000 characters of diff.
+    const tags = Object.fromEntries(
+      Array.from({ length: 50 }, (_, j) => [`key${j}`, "x".repeat(200)]),
+    );
+    const huge = plan(
+      spec({
+        workforce: { oidcConfig: oidcConfig({ issuer: "https://old.example.com" }) },
+        workteams: Array.from({ length: 25 }, (_, i) => workteam({ name: `t${i}`, tags })),
+      }),
+      live([]),
+      options,
+    );
     const md = renderPlanMarkdown(huge);
     expect(md.length).toBeLessThan(MARKDOWN_LIMIT);
     expect(md).toMatch(/more lines cut to stay under 60000 characters/);
     expect(md.trimEnd().endsWith("</details>")).toBe(true);
   });
   it("says when there is nothing to do", () => {
-    expect(renderPlanMarkdown(empty)).toMatch(/^### wfplan: ✅ No changes\./);
+    expect(renderPlanMarkdown(empty())).toMatch(/^### wfplan: ✅ No changes\./);
   });
 });
 
 describe("json (the public contract)", () => {
   it("is one versioned document", () => {
-    const doc = JSON.parse(renderPlanJson(rich, meta));
+    const doc = JSON.parse(renderPlanJson(rich(), meta));
     expect(Object.keys(doc)).toEqual([
       "formatVersion",
       "target",
@@ -196,10 +199,10 @@ describe("json (the public contract)", () => {
       after: "https://new.example.com",
       sensitive: false,
     });
-    expect(planDocument(rich, meta)).toMatchSnapshot();
+    expect(planDocument(rich(), meta)).toMatchSnapshot();
   });
   it("shows secrets only as (sensitive)", () => {
-    const doc = planDocument(rich, meta);
+    const doc = planDocument(rich(), meta);
     const secret = doc.changes.find((c) => c.sensitive)!;
     expect(secret.before).toBe("(sensitive)");
     expect(secret.after).toBe("(sensitive)");
@@ -213,7 +216,7 @@ describe("text, in colour and in every state", () => {
   });
 
   it("paints each action in its own colour", () => {
-    const text = renderPlanText(rich, tagged);
+    const text = renderPlanText(rich(), tagged);
     expect(text).toContain('<yellow>~</yellow> <bold>update workforce "labelers"</bold>');
     expect(text).toContain('<magenta>-/+</magenta> <bold>recreate workteam "annotators"</bold>');
     expect(text).toContain('<green>+</green> <bold>create workteam "new"</bold>');
@@ -237,25 +240,78 @@ describe("text, in colour and in every state", () => {
   });
 
   it("says nothing of the status of an Active workforce", () => {
-    const text = renderPlanText(empty, plain);
+    const text = renderPlanText(empty(), plain);
     expect(text).not.toContain("The workforce is");
     expect(text).toContain("No changes. The live workforce matches the spec.");
-    expect(renderPlanMarkdown(empty)).not.toContain("⏳");
+    expect(renderPlanMarkdown(empty())).not.toContain("⏳");
   });
 
   it("counts blockers in words, one or more, each with its hint", () => {
-    const text = renderPlanText(blocked, plain);
-    const n = blocked.blockers.length;
-    expect(text).toContain(
-      `Blocked: this plan cannot be applied (${n} blocker${n > 1 ? "s" : ""}).`,
+    const text = renderPlanText(blocked(), plain);
+    expect(blocked().blockers).toHaveLength(1);
+    expect(text).toContain("Blocked: this plan cannot be applied (1 blocker).");
+    // Without the secret it would send, the same plan has two.
+    const two = plan(
+      richSpec(),
+      richLive(),
+      { ...options, allowWorkteamDeletion: false },
+      { secretProblem: { message: "WFPLAN_OIDC_CLIENT_SECRET is not set" } },
     );
-    const one = { ...blocked, blockers: [{ ...blocked.blockers[0]!, hint: undefined }] };
+    expect(renderPlanText(two, plain)).toContain(
+      "Blocked: this plan cannot be applied (2 blockers).",
+    );
+    // The one blocker of a plan that sends a secret it cannot read has no hint.
+    const one = plan(
+      spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) } }),
+      live([]),
+      options,
+      { secretProblem: { message: "WFPLAN_OIDC_CLIENT_SECRET is not set" } },
+    );
+    expect(renderPlanMarkdown(one).split("\n").slice(4, 8)).toEqual([
+      "**Blockers** (this plan cannot be applied):",
+      "",
+      "- ⛔ WFPLAN_OIDC_CLIENT_SECRET is not set",
+      "",
+    ]);
     const oneText = renderPlanText(one, plain);
     expect(oneText).toContain("Blocked: this plan cannot be applied (1 blocker).");
     const lines = oneText.split("\n");
-    expect(lines[lines.findIndex((l) => l.startsWith("  ✗")) + 1]).not.toMatch(/^\s+hint:/);
-    const withHint = renderPlanText(blocked, plain).split("\n");
+    expect(lines[lines.findIndex((l) => l.startsWith("  ✗")) + 1]).toBe("");
+    const withHint = renderPlanText(blocked(), plain).split("\n");
     expect(withHint[withHint.findIndex((l) => l.startsWith("  ✗")) + 1]).toMatch(/^ {4}hint: /);
+  });
+});
+
+describe("json, for a new workforce and for no change", () => {
+  it("shows a created secret as (sensitive), with no value before it", () => {
+    const created = plan(
+      spec({ workforce: { oidcConfig: oldOidc() } }),
+      liveState({ workforce: null }),
+      options,
+    );
+    const secret = planDocument(created, {
+      fingerprint: "sha256:abc",
+      workforceExists: false,
+    }).changes.find((c) => c.sensitive)!;
+    expect(JSON.parse(JSON.stringify(secret))).toEqual({
+      resource: { type: "workforce", name: "labelers", action: "create" },
+      path: "workforce.oidcConfig.clientSecret",
+      action: "create",
+      after: "(sensitive)",
+      sensitive: true,
+    });
+  });
+
+  it("says there is no change in words", () => {
+    expect(planDocument(managed(), meta).summary).toEqual({
+      add: 0,
+      change: 0,
+      delete: 0,
+      recreate: 0,
+      hasChanges: false,
+      blocked: false,
+      text: "No changes.",
+    });
   });
 });
 
@@ -266,7 +322,7 @@ describe("the apply document", () => {
     expect(
       applyDocument({
         outcome: "applied",
-        plan: rich,
+        plan: rich(),
         events,
         backupFile: "b.json",
         remaining: [],
@@ -274,26 +330,26 @@ describe("the apply document", () => {
     ).toEqual({
       formatVersion: 1,
       outcome: "applied",
-      summary: rich.summary,
+      summary: rich().summary,
       events,
       backupFile: "b.json",
       remaining: [],
     });
-    expect(applyDocument({ outcome: "failed", plan: rich, events, remaining: null })).toMatchObject(
-      { outcome: "failed", remaining: null },
-    );
+    expect(
+      applyDocument({ outcome: "failed", plan: rich(), events, remaining: null }),
+    ).toMatchObject({ outcome: "failed", remaining: null });
   });
 
   it.each(["blocked", "no-changes"] as const)(
     "holds the blockers and no events when %s",
     async (outcome) => {
       const { applyDocument, renderApplyJson } = await import("../../src/render/json.ts");
-      const doc = { outcome, plan: blocked, events: [{}], remaining: null };
+      const doc = { outcome, plan: blocked(), events: [{}], remaining: null };
       expect(applyDocument(doc)).toEqual({
         formatVersion: 1,
         outcome,
-        summary: blocked.summary,
-        blockers: blocked.blockers,
+        summary: blocked().summary,
+        blockers: blocked().blockers,
         events: [],
         remaining: [],
       });
@@ -302,8 +358,8 @@ describe("the apply document", () => {
   );
 
   it("says a plan is blocked, or not", () => {
-    expect(planDocument(blocked, meta).summary.blocked).toBe(true);
-    expect(planDocument(rich, meta).summary.blocked).toBe(false);
+    expect(planDocument(blocked(), meta).summary.blocked).toBe(true);
+    expect(planDocument(rich(), meta).summary.blocked).toBe(false);
   });
 });
 
@@ -380,20 +436,322 @@ describe("the words for each step and value", () => {
 
 describe("markdown, blocked and waiting", () => {
   it("lists the blockers with their fixes, the summary, and no steps", () => {
-    const md = renderPlanMarkdown(blocked);
+    const md = renderPlanMarkdown(blocked());
     expect(md.startsWith("### wfplan: ⛔ blocked")).toBe(true);
     expect(md).toContain("**Blockers** (this plan cannot be applied):\n\n- ⛔ ");
-    const withHint = blocked.blockers.find((b) => b.hint)!;
+    const withHint = blocked().blockers.find((b) => b.hint)!;
     expect(md).toContain(`_Fix: ${withHint.hint}._`);
-    expect(md).toContain(`\n${summaryLine(blocked)}\n`);
+    expect(md).toContain(`\n\n${summaryLine(blocked())}\n\n`);
     expect(md).not.toContain("# steps, in order");
-    expect(md).toContain(`**Warnings:**\n\n- ⚠️ ${blocked.warnings[0]!.message}`);
+    expect(md).toContain(`**Warnings:**\n\n- ⚠️ ${blocked().warnings[0]!.message}`);
   });
 
   it("says nothing of blockers or warnings a plan does not have", () => {
-    const md = renderPlanMarkdown(teams);
+    const md = renderPlanMarkdown(teams());
     expect(md).not.toContain("**Blockers**");
     expect(md).not.toContain("**Warnings:**");
     expect(md).toContain("# steps, in order");
+  });
+});
+
+/** The live state of `live`, its workforce in another status. */
+const liveIn = (status: string, failureReason?: string): LiveState => {
+  const state = live([team("annotators")]);
+  state.workforce = { ...state.workforce!, status, ...(failureReason ? { failureReason } : {}) };
+  return state;
+};
+const oldOidc = () => oidcConfig({ issuer: "https://old.example.com" });
+/** A spec that manages every workforce field and declares its workteams: nothing unmanaged. */
+const managed = () =>
+  plan(
+    spec({
+      workforce: {
+        oidcConfig: oldOidc(),
+        sourceIpConfig: { cidrs: ["10.0.0.0/16"] },
+        workforceVpcConfig: null,
+        ipAddressType: "ipv4",
+      },
+      workteams: [],
+    }),
+    live([]),
+    options,
+  );
+/** No changes, but the workforce is still Updating: apply waits. */
+const waiting = () =>
+  plan(spec({ workforce: { oidcConfig: oldOidc() } }), liveIn("Updating"), options);
+/** A new IP range, and a spec warning with no hint (as the secret file's is). */
+const warned = () =>
+  plan(
+    spec({
+      workforce: { oidcConfig: oldOidc(), sourceIpConfig: { cidrs: ["10.0.0.0/24"] } },
+      workteams: [workteam()],
+    }),
+    live([team("annotators")]),
+    options,
+    {
+      specWarnings: [
+        {
+          message: "secret file /s/secret is readable by group or others",
+          location: "w.yaml:4:19",
+        },
+      ],
+    },
+  );
+/** A Failed workforce the spec gives nothing to send again: blocked, with no change. */
+const failed = () =>
+  plan(
+    spec({ workforce: { oidcConfig: oldOidc() }, workteams: [workteam()] }),
+    liveIn("Failed", "boom"),
+    options,
+  );
+
+describe("whole outputs", () => {
+  it.each([
+    {
+      name: "a fully managed workforce that matches",
+      plan: managed,
+      text: [
+        'wfplan plan for workforce "labelers" in us-east-1',
+        "",
+        "No changes. The live workforce matches the spec.",
+        "",
+      ],
+      markdown: ["### wfplan: ✅ No changes.", "", "Workforce `labelers` in `us-east-1`.", ""],
+    },
+    {
+      name: "a workforce still updating",
+      plan: waiting,
+      text: [
+        'wfplan plan for workforce "labelers" in us-east-1',
+        "",
+        "The workforce is Updating: apply waits until it is Active before anything else.",
+        "",
+        "No changes to make; apply only waits and verifies.",
+        "",
+        "Not managed by this spec, left as they are: workforce.sourceIpConfig; workforce.workforceVpcConfig; workforce.ipAddressType; workteams.",
+        "",
+      ],
+      markdown: [
+        "### wfplan: ✅ No changes.",
+        "",
+        "Workforce `labelers` in `us-east-1`.",
+        "",
+        "⏳ The workforce is Updating: apply waits until it is Active before anything else.",
+        "",
+        "_Not managed by this spec, left as they are: workforce.sourceIpConfig; workforce.workforceVpcConfig; workforce.ipAddressType; workteams._",
+        "",
+      ],
+    },
+    {
+      name: "a warning without a hint",
+      plan: warned,
+      text: [
+        'wfplan plan for workforce "labelers" in us-east-1',
+        "",
+        "Warnings:",
+        "  ! w.yaml:4:19: secret file /s/secret is readable by group or others",
+        "",
+        "wfplan will:",
+        "",
+        '  ~ update workforce "labelers"',
+        '      ~ sourceIpConfig.cidrs: ["10.0.0.0/16"] → ["10.0.0.0/24"]',
+        "",
+        "Steps, in order:",
+        "   1. update the workforce: sourceIpConfig (UpdateWorkforce)",
+        "   2. wait until the workforce is Active",
+        "   3. verify: read everything again and compare it, field by field",
+        "",
+        "Plan: 0 to add, 1 to change, 0 to delete.",
+        "",
+        "Not managed by this spec, left as they are: workforce.workforceVpcConfig; workforce.ipAddressType.",
+        "",
+      ],
+      markdown: [
+        "### wfplan: Plan: 0 to add, 1 to change, 0 to delete.",
+        "",
+        "Workforce `labelers` in `us-east-1`.",
+        "",
+        "**Warnings:**",
+        "",
+        "- ⚠️ w.yaml:4:19: secret file /s/secret is readable by group or others",
+        "",
+        "_Not managed by this spec, left as they are: workforce.workforceVpcConfig; workforce.ipAddressType._",
+        "",
+        "<details><summary>Show the plan</summary>",
+        "",
+        "```diff",
+        '! update workforce "labelers"',
+        '-     sourceIpConfig.cidrs: ["10.0.0.0/16"]',
+        '+     sourceIpConfig.cidrs: ["10.0.0.0/24"]',
+        "",
+        "# steps, in order",
+        "# 1. update the workforce: sourceIpConfig (UpdateWorkforce)",
+        "# 2. wait until the workforce is Active",
+        "# 3. verify: read everything again and compare it, field by field",
+        "```",
+        "</details>",
+        "",
+      ],
+    },
+    {
+      name: "a blocked plan with no change",
+      plan: failed,
+      text: [
+        'wfplan plan for workforce "labelers" in us-east-1',
+        "",
+        "Blocked: this plan cannot be applied (1 blocker).",
+        "  ✗ The workforce's last update failed (boom), and the spec manages nothing an update could send again without deleting the workteams.",
+        "    hint: declare the field the update was about (sourceIpConfig, workforceVpcConfig, ipAddressType), or send the OIDC config again with --rotate-client-secret (which deletes and recreates the workteams, so it needs --allow-workteam-deletion)",
+        "",
+        "Warnings:",
+        "  ! The workforce's last update failed: boom.",
+        "    hint: apply sends the spec's configuration again",
+        "",
+        "No changes. The live workforce matches the spec.",
+        "",
+        "Not managed by this spec, left as they are: workforce.sourceIpConfig; workforce.workforceVpcConfig; workforce.ipAddressType.",
+        "",
+      ],
+      markdown: [
+        "### wfplan: ⛔ blocked",
+        "",
+        "Workforce `labelers` in `us-east-1`.",
+        "",
+        "**Blockers** (this plan cannot be applied):",
+        "",
+        "- ⛔ The workforce's last update failed (boom), and the spec manages nothing an update could send again without deleting the workteams. _Fix: declare the field the update was about (sourceIpConfig, workforceVpcConfig, ipAddressType), or send the OIDC config again with --rotate-client-secret (which deletes and recreates the workteams, so it needs --allow-workteam-deletion)._",
+        "",
+        "**Warnings:**",
+        "",
+        "- ⚠️ The workforce's last update failed: boom.",
+        "",
+        "_Not managed by this spec, left as they are: workforce.sourceIpConfig; workforce.workforceVpcConfig; workforce.ipAddressType._",
+        "",
+      ],
+    },
+  ])("$name, as text (without colours unless given them) and markdown", (c) => {
+    const p = c.plan();
+    expect(renderPlanText(p)).toBe(c.text.join("\n"));
+    expect(renderPlanMarkdown(p)).toBe(c.markdown.join("\n"));
+  });
+});
+
+describe("markdown, cut to its limit", () => {
+  /** The lines of the diff block, between its fences. */
+  const diffLines = (md: string) => {
+    const lines = md.split("\n");
+    return lines.slice(lines.indexOf("```diff") + 1, lines.lastIndexOf("```"));
+  };
+
+  it("shows the whole plan while it stays 198 characters under the limit, room for the cut note", () => {
+    const p = rich();
+    const whole = renderPlanMarkdown(p);
+    expect(renderPlanMarkdown(p, whole.length + 198)).toBe(whole);
+    const cut = renderPlanMarkdown(p, whole.length + 197);
+    const all = diffLines(whole);
+    expect(diffLines(cut)).toEqual([
+      ...all.slice(0, -1),
+      `# … 1 more lines cut to stay under ${whole.length + 197} characters; run wfplan plan to see them all`,
+    ]);
+  });
+
+  it("keeps whole lines, says how many it cut, and stays under the limit", () => {
+    const p = rich();
+    const whole = renderPlanMarkdown(p);
+    const all = diffLines(whole);
+    for (let limit = whole.length + 198; limit > whole.length - 400; limit -= 7) {
+      const md = renderPlanMarkdown(p, limit);
+      expect(md.length).toBeLessThanOrEqual(limit);
+      const kept = diffLines(md);
+      if (md === whole) continue;
+      const note = kept.pop()!;
+      expect(kept).toEqual(all.slice(0, kept.length));
+      expect(note).toBe(
+        `# … ${all.length - kept.length} more lines cut to stay under ${limit} characters; run wfplan plan to see them all`,
+      );
+    }
+  });
+
+  it("keeps a value's ``` from closing the diff block", () => {
+    const p = plan(
+      spec({
+        workforce: { oidcConfig: oldOidc() },
+        workteams: [workteam({ description: "Run ```wfplan plan``` first" })],
+      }),
+      live([team("annotators")]),
+      options,
+    );
+    expect(diffLines(renderPlanMarkdown(p))[2]).toBe(
+      `+     description: "Run '''wfplan plan''' first"`,
+    );
+  });
+});
+
+describe("workteams restored from a backup", () => {
+  /** Two workteams an unfinished apply deleted: one the spec declares, one it does not. */
+  const restoring = () => {
+    const state = live([]);
+    state.restorable = [
+      {
+        name: "kept",
+        description: "Kept",
+        memberDefinitions: [{ oidcMemberDefinition: { groups: ["kept"] } }],
+        tags: { team: "ml" },
+      },
+      {
+        name: "annotators",
+        description: "Image annotators",
+        memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+        tags: {},
+      },
+    ];
+    return plan(spec({ workforce: { oidcConfig: oldOidc() }, workteams: [workteam()] }), state, {
+      ...options,
+      pruneWorkteams: false,
+    });
+  };
+
+  it("says where each one's fields come from", () => {
+    const text = renderPlanText(restoring()).split("\n");
+    const at = text.indexOf("wfplan will:");
+    expect(text.slice(at, at + 10)).toEqual([
+      "wfplan will:",
+      "",
+      '  + create workteam "kept"',
+      "      deleted by an earlier apply that did not finish; restored from its backup",
+      "      description, memberDefinitions, tags from the backup",
+      "",
+      '  + create workteam "annotators"',
+      "      deleted by an earlier apply that did not finish; recreated with its backup",
+      "      description, memberDefinitions from the spec",
+      "",
+    ]);
+  });
+});
+
+describe("what an apply did", () => {
+  it.each([
+    { name: "the rich plan", plan: rich, line: "1 added, 1 changed, 1 deleted, 1 recreated." },
+    { name: "a plan of workteam changes", plan: teams, line: "0 added, 1 changed, 0 deleted." },
+  ])("$name: $line", ({ plan, line }) => {
+    expect(appliedLine(plan())).toBe(line);
+  });
+});
+
+describe("tags only removed", () => {
+  it("names the removal alone", () => {
+    const p = plan(
+      spec({
+        workforce: { oidcConfig: oldOidc() },
+        workteams: [workteam({ tags: { team: "ml" } })],
+      }),
+      live([team("annotators", { tags: { team: "ml", env: "dev" } })]),
+      options,
+    );
+    expect(p.steps.map(stepLine)).toEqual([
+      "tag workteam annotators: remove env (DeleteTags)",
+      "verify: read everything again and compare it, field by field",
+    ]);
+    expect(renderPlanText(p)).toContain("   1. tag workteam annotators: remove env (DeleteTags)\n");
   });
 });
