@@ -74,8 +74,12 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
       diff.push(`# ${i + 1}. ${stepLine(s)}`);
     });
   }
-  const open = "<details><summary>Show the plan</summary>\n\n```diff";
-  const close = "```\n</details>\n";
+  // A fence longer than any run of backticks in the diff (CommonMark's rule), so every value
+  // shows exactly as it will be applied: no backtick in a value can close the block.
+  const runs = diff.flatMap((l) => (l.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(Math.max(3, ...runs.map((n) => n + 1)));
+  const open = `<details><summary>Show the plan</summary>\n\n${fence}diff`;
+  const close = `${fence}\n</details>\n`;
   const budget = limit - head.join("\n").length - open.length - close.length - 200;
   const body: string[] = [];
   let used = 0;
@@ -86,7 +90,7 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
       );
       break;
     }
-    body.push(line.replaceAll("```", "'''"));
+    body.push(line);
     used += line.length + 1;
   }
   return [...head, open, ...body, close].join("\n");

@@ -672,18 +672,23 @@ describe("markdown, cut to its limit", () => {
     }
   });
 
-  it("keeps a value's ``` from closing the diff block", () => {
+  it("shows a value with backticks exactly, in a fence longer than any run of them", () => {
     const p = plan(
       spec({
         workforce: { oidcConfig: oldOidc() },
-        workteams: [workteam({ description: "Run ```wfplan plan``` first" })],
+        workteams: [workteam({ description: "Run ```wfplan plan``` or ````x```` first" })],
       }),
       live([team("annotators")]),
       options,
     );
-    expect(diffLines(renderPlanMarkdown(p))[2]).toBe(
-      `+     description: "Run '''wfplan plan''' first"`,
+    const lines = renderPlanMarkdown(p).split("\n");
+    const open = lines.indexOf("`````diff");
+    expect(open).toBeGreaterThan(0);
+    expect(lines.slice(open + 1, lines.lastIndexOf("`````"))[2]).toBe(
+      '+     description: "Run ```wfplan plan``` or ````x```` first"',
     );
+    // A plan without backticks keeps the usual fence.
+    expect(renderPlanMarkdown(rich())).toContain("\n```diff\n");
   });
 });
 
