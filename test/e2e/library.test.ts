@@ -37,6 +37,9 @@ it("plans and applies from a script through the package's exports", async () => 
   expect(mutations(emu).map((c) => c.operation)).toEqual(["CreateWorkforce"]);
   // The package says where a script's import goes; the example imports by the package's name.
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  expect(pkg.exports["."]).toEqual({ types: "./dist/types/index.d.ts", import: "./dist/lib/index.js" });
+  expect(pkg.exports["."]).toEqual({
+    types: "./dist/types/index.d.ts",
+    import: "./dist/lib/index.js",
+  });
   expect(readFileSync(join(ROOT, "examples/library.mjs"), "utf8")).toContain('from "wfplan"');
 });

@@ -175,6 +175,7 @@ describe.skipIf(!hasScript)("the review in a small window", () => {
     s.type("no\r");
     expect(await s.exited).toBe(3);
     // Cursor up/down/forward/back/position, erase in line or display, hide or show the cursor.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape codes are the point
     expect(s.raw()).not.toMatch(/\u001b\[\d*(?:;\d*)?[ABCDEFGHJKf]|\u001b\[\?25[lh]/);
     expect(s.output()).toContain("Plan: 0 to add, 1 to change, 0 to delete, 25 to recreate.");
   });
