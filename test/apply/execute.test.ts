@@ -26,6 +26,7 @@ import {
   abortableSleep,
   executePlan,
   pollDelays,
+  restoreWorkteams,
 } from "../../src/apply/execute.ts";
 import { planOptions } from "../../src/core/plan.ts";
 import type { Plan, PlanOptions, Step } from "../../src/core/types.ts";
@@ -377,9 +378,18 @@ describe("the executor", () => {
       },
     });
     expect(error).toBeInstanceOf(InterruptedError);
-    expect(error!.message).toBe(
-      "Done: backup. Not done: delete-workteam annotators, update-workforce, wait-active, create-workteam annotators, verify. Run wfplan apply again to finish; deleted workteams are restored from the backup.",
-    );
+    expect(error!.message.split("\n")).toEqual([
+      "Interrupted before step 2 of 6.",
+      "Done:",
+      "  ✓ back up workteam annotators (every field, and tags) to a backup file",
+      "Not done:",
+      "  · delete workteam annotators (it blocks the OIDC update)",
+      "  · update the workforce: oidcConfig (UpdateWorkforce, sends the client secret)",
+      "  · wait until the workforce is Active",
+      "  · restore workteam annotators from the backup (CreateWorkteam)",
+      "  · verify: read everything again and compare it, field by field",
+      "Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+    ]);
     expect(stepEvents(events)).toEqual(["step-start backup", "step-done backup"]);
     expect(mutating(p.emu, mark)).toEqual([]);
   });
@@ -397,7 +407,7 @@ describe("the executor", () => {
     });
     expect(error).toBeInstanceOf(InterruptedError);
     expect(error!.message).toMatch(
-      /^Interrupted while (waiting|the workforce was Updating)\. Done: update-workforce\. Not done: wait-active, verify\./,
+      /^Interrupted while (waiting|the workforce was Updating)\.\nDone:\n {2}✓ update the workforce: sourceIpConfig \(UpdateWorkforce\)\nNot done:\n {2}· wait until the workforce is Active\n {2}· verify: /,
     );
     expect(stepEvents(events).at(-1)).toBe("step-stopped wait-active");
   });
@@ -725,9 +735,15 @@ describe("the executor, call by call", () => {
       },
     });
     expect(error).toBeInstanceOf(InterruptedError);
-    expect(error!.message).toBe(
-      "Interrupted while the workforce was Updating. Done: update-workforce. Not done: wait-active, verify. Run wfplan apply again to finish; deleted workteams are restored from the backup.",
-    );
+    expect(error!.message.split("\n")).toEqual([
+      "Interrupted while the workforce was Updating.",
+      "Done:",
+      "  ✓ update the workforce: sourceIpConfig (UpdateWorkforce)",
+      "Not done:",
+      "  · wait until the workforce is Active",
+      "  · verify: read everything again and compare it, field by field",
+      "Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+    ]);
     expect(events.filter((e) => e.type === "waiting")).toHaveLength(1);
     expect(stepEvents(events).at(-1)).toBe("step-stopped wait-active");
   });
@@ -736,11 +752,43 @@ describe("the executor, call by call", () => {
     const p = await prepare(spec({ workforce: narrower }), []);
     const mark = p.emu.calls.length;
     const { error, events } = await execute(p, { interrupted: () => true });
-    expect(error!.message).toBe(
-      "Done: nothing. Not done: update-workforce, wait-active, verify. Run wfplan apply again to finish; deleted workteams are restored from the backup.",
-    );
+    expect(error!.message.split("\n")).toEqual([
+      "Interrupted before step 1 of 3.",
+      "Done: nothing.",
+      "Not done:",
+      "  · update the workforce: sourceIpConfig (UpdateWorkforce)",
+      "  · wait until the workforce is Active",
+      "  · verify: read everything again and compare it, field by field",
+      "Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+    ]);
     expect(events).toEqual([]);
     expect(mutating(p.emu, mark)).toEqual([]);
+  });
+
+  it("says a long plan's steps one a line, however many there are", async () => {
+    const p = await prepare(spec({ workforce: narrower }), []);
+    const steps: Step[] = [
+      ...Array.from(
+        { length: 49 },
+        (_, i): Step => ({
+          kind: "create-workteam",
+          name: `team-${i + 1}`,
+          source: "spec",
+        }),
+      ),
+      { kind: "verify" },
+    ];
+    const { error } = await execute(p, { interrupted: () => true }, steps);
+    const lines = error!.message.split("\n");
+    expect(lines).toHaveLength(54);
+    expect(lines.slice(0, 4)).toEqual([
+      "Interrupted before step 1 of 50.",
+      "Done: nothing.",
+      "Not done:",
+      "  · create workteam team-1 (CreateWorkteam)",
+    ]);
+    expect(lines[52]).toBe("  · verify: read everything again and compare it, field by field");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(81);
   });
 
   it("names every workteam that took a labeling job after the plan, and what to do", async () => {
@@ -894,6 +942,53 @@ describe("the executor, call by call", () => {
       "workteams.new.description (create)",
       "workteams.new.memberDefinitions (create)",
     ]);
+  });
+});
+
+describe("restoring workteams without a plan (wfplan restore)", () => {
+  it("recreates each named workteam exactly as its backup holds it, and only those", async () => {
+    const emu = await emulator();
+    const client = sdk(emu);
+    await seedWorkforce(client, ["annotators", "reviewers", "kept"]);
+    const saved = ["annotators", "reviewers", "kept"].map((name) => ({
+      workteam: { ...structuredClone(team(emu, name)!), Description: `${name} as it was` },
+      tags: [
+        { Key: "team", Value: name },
+        { Key: "aws:cloudformation:stack-name", Value: "s" },
+      ],
+    }));
+    for (const name of ["annotators", "reviewers"])
+      await client.send(new DeleteWorkteamCommand({ WorkteamName: name }));
+    const mark = emu.calls.length;
+    const events: ApplyEvent[] = [];
+    const result = await restoreWorkteams(["annotators", "reviewers"], {
+      client,
+      region: "us-east-1",
+      workforceName: "labelers",
+      restoreFrom: { files: [], workteams: saved as never },
+      interrupted: () => false,
+      onEvent: (e) => events.push(e),
+      sleep: async () => {},
+    });
+    const steps: Step[] = [
+      { kind: "create-workteam", name: "annotators", source: "backup" },
+      { kind: "create-workteam", name: "reviewers", source: "backup" },
+    ];
+    expect(result).toEqual({ completed: steps, backupFile: undefined, remaining: [] });
+    expect(events.map((e) => ("step" in e ? [e.type, e.step] : [e.type]))).toEqual([
+      ["step-start", steps[0]],
+      ["step-done", steps[0]],
+      ["step-start", steps[1]],
+      ["step-done", steps[1]],
+    ]);
+    expect(mutating(emu, mark)).toEqual(["CreateWorkteam", "CreateWorkteam"]);
+    expect(emu.state().workteams.map((t) => [t.WorkteamName, t.Description])).toEqual([
+      ["kept", "kept team"],
+      ["annotators", "annotators as it was"],
+      ["reviewers", "reviewers as it was"],
+    ]);
+    const arn = team(emu, "annotators")!.WorkteamArn!;
+    expect(emu.state().tags[arn]).toEqual({ team: "annotators" });
   });
 });
 

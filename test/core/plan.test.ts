@@ -8,7 +8,14 @@ import {
   isBlocked,
   workteamsToDelete,
 } from "../../src/core/questions.ts";
-import type { LiveState, Plan, PlanOptions, Step, WorkforceLive } from "../../src/core/types.ts";
+import type {
+  LiveState,
+  Plan,
+  PlanOptions,
+  Step,
+  WorkforceLive,
+  WorkteamLive,
+} from "../../src/core/types.ts";
 import type { Spec } from "../../src/spec/schema.ts";
 import {
   liveState,
@@ -1535,4 +1542,127 @@ describe("what the session tells the planner", () => {
       remove: [],
     });
   });
+});
+
+describe("what mutation testing found unchecked in the planner, second pass", () => {
+  const oidcAndRange = () =>
+    spec({
+      workforce: {
+        oidcConfig: oidcConfig({ issuer: "https://new.example.com" }),
+        sourceIpConfig: { cidrs: ["10.9.0.0/16"] },
+      },
+    });
+
+  it("sends no secret with the first half of a split update, and deletes for the OIDC update", () => {
+    const p = plan(
+      oidcAndRange(),
+      live({ workteams: [liveTeam("annotators")] }),
+      opts({ allowWorkteamDeletion: true }),
+    );
+    expect(p.steps).toEqual([
+      { kind: "update-workforce", fields: ["sourceIpConfig"], sendsSecret: false },
+      { kind: "wait-active" },
+      { kind: "backup", workteams: ["annotators"] },
+      { kind: "delete-workteam", name: "annotators", reason: "oidc" },
+      { kind: "update-workforce", fields: ["oidcConfig"], sendsSecret: true },
+      { kind: "wait-active" },
+      { kind: "create-workteam", name: "annotators", source: "backup" },
+      { kind: "verify" },
+    ]);
+  });
+
+  it.each<[string, () => Plan]>([
+    ["an update", () => plan(oidcAndRange(), live(), opts())],
+    ["a creation", () => plan(oidcAndRange(), live({ workforce: null }), opts())],
+  ])(
+    "puts the secret's line after the other OIDC fields, before the next section: %s",
+    (_n, make) => {
+      const lines = paths(make());
+      const secret = lines.findIndex((l) => l.endsWith("workforce.oidcConfig.clientSecret"));
+      expect(lines[secret - 1]).toMatch(/ workforce\.oidcConfig\.\w+$/);
+      expect(lines[secret + 1]).toMatch(/ workforce\.sourceIpConfig\.cidrs$/);
+      expect(lines.at(-1)).toMatch(/ workforce\.sourceIpConfig\.cidrs$/);
+    },
+  );
+
+  it("says why a pruned workteam is deleted", () => {
+    const p = plan(
+      spec({ workteams: [workteam()] }),
+      live({ workteams: [liveTeam("annotators"), liveTeam("old")] }),
+      opts({ pruneWorkteams: true }),
+    );
+    expect(p.resources).toEqual([
+      {
+        type: "workteam",
+        name: "old",
+        action: "delete",
+        reason: "not in the spec, and policy.pruneWorkteams is on",
+        changes: [],
+      },
+    ]);
+  });
+
+  it("says how to reach the portal over IPv6 when the workforce is ipv4", () => {
+    const p = plan(
+      spec({ workforce: { sourceIpConfig: { cidrs: ["2001:db8::/32"] } } }),
+      live(),
+      opts(),
+    );
+    expect(p.warnings).toEqual([
+      {
+        message:
+          "2001:db8::/32 is IPv6 but the workforce's ipAddressType is ipv4, so IPv6 clients never reach the portal.",
+        hint: "set ipAddressType: dualstack, or remove the IPv6 blocks",
+        path: "workforce.sourceIpConfig.cidrs",
+      },
+    ]);
+  });
+
+  it("says a new workteam takes everything from the spec and nothing from a backup", () => {
+    const p = plan(spec({ workteams: [workteam({ name: "new" })] }), live(), opts());
+    expect(p.resources.map((r) => r.fields)).toEqual([
+      { source: "spec", fromSpec: ["description", "memberDefinitions"], fromBackup: [] },
+    ]);
+    expect(p.steps).toEqual([
+      { kind: "create-workteam", name: "new", source: "spec" },
+      { kind: "verify" },
+    ]);
+  });
+
+  it.each<[string, Partial<WorkteamLive>, string]>([
+    ["turned on", {}, "create"],
+    [
+      "changed",
+      {
+        workerAccessConfiguration: {
+          s3Presign: { iamPolicyConstraints: { sourceIp: "Disabled" } },
+        },
+      },
+      "update",
+    ],
+  ])(
+    "plans a workteam's worker access configuration the spec has %s",
+    (_n, liveTeamOverrides, action) => {
+      const p = plan(
+        spec({
+          workteams: [
+            workteam({
+              workerAccessConfiguration: {
+                s3Presign: { iamPolicyConstraints: { sourceIp: "Enabled" } },
+              },
+            }),
+          ],
+        }),
+        live({ workteams: [liveTeam("annotators", liveTeamOverrides)] }),
+        opts(),
+      );
+      expect(paths(p)).toEqual([
+        `${action} workteams.annotators.workerAccessConfiguration.s3Presign.iamPolicyConstraints.sourceIp`,
+      ]);
+      expect(p.steps).toEqual([
+        { kind: "update-workteam", name: "annotators", fields: ["workerAccessConfiguration"] },
+        { kind: "verify" },
+      ]);
+    },
+  );
 });
