@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
-import { stringify } from "yaml";
 import { checkDestination, writePrivateFile } from "../../apply/files.ts";
 import { type AwsOptions, connect } from "../../aws/client.ts";
 import { readLive, readTags } from "../../aws/live.ts";
-import { SECRET_VARIABLE, specFromLive } from "../../core/import.ts";
+import { SECRET_VARIABLE, specFromLive, specYaml } from "../../core/import.ts";
 import { UserError } from "../../errors.ts";
 import { loadSpecText } from "../../spec/load.ts";
 
@@ -33,11 +32,16 @@ export async function importCommand(opts: ImportOptions): Promise<void> {
   }
   const header = [
     `# Imported by wfplan from workforce ${opts.name} in ${region} on ${new Date().toISOString().slice(0, 10)}.`,
-    `# The OIDC client secret is never readable from AWS: export ${SECRET_VARIABLE} (or change the`,
-    "# reference to ${file:PATH}) before an apply that sends it.",
+    // A Cognito workforce has no client secret to give.
+    ...(live.workforce.oidcConfig
+      ? [
+          `# The OIDC client secret is never readable from AWS: export ${SECRET_VARIABLE} (or change the`,
+          "# reference to ${file:PATH}) before an apply that sends it.",
+        ]
+      : []),
     "",
   ].join("\n");
-  const text = header + stringify(specFromLive(live), { lineWidth: 0 });
+  const text = header + specYaml(specFromLive(live));
   const check = loadSpecText(text, opts.out ?? "(import)");
   if (!check.spec) {
     throw new Error(
