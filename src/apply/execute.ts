@@ -31,6 +31,7 @@ import { expectedState, stateDifferences } from "../core/effective.ts";
 import { plan as makePlan } from "../core/plan.ts";
 import type { LiveState, Plan, PlanOptions, Step } from "../core/types.ts";
 import { InterruptedError, UserError } from "../errors.ts";
+import { stepLine } from "../render/describe.ts";
 import type { Spec } from "../spec/schema.ts";
 import { DEFAULT_WAIT, parseDuration } from "../values/duration.ts";
 import { type BackedUpWorkteam, backupPath, type OpenBackups, writeBackup } from "./backup.ts";
@@ -261,7 +262,9 @@ async function runSteps(steps: Step[], ctx: StepContext): Promise<ApplyResult> {
   const total = steps.length;
   for (const [i, step] of steps.entries()) {
     if (ctx.interrupted()) {
-      throw new InterruptedError(interruptedMessage(completed, steps.slice(i)));
+      throw new InterruptedError(
+        `Interrupted before step ${i + 1} of ${total}.\n${interruptedMessage(completed, steps.slice(i))}`,
+      );
     }
     const index = i + 1;
     ctx.onEvent({ type: "step-start", index, total, step });
@@ -276,7 +279,7 @@ async function runSteps(steps: Step[], ctx: StepContext): Promise<ApplyResult> {
       const ms = run.now() - started;
       if (e instanceof InterruptedError) {
         ctx.onEvent({ type: "step-stopped", index, total, step, ms });
-        throw new InterruptedError(`${message} ${interruptedMessage(completed, steps.slice(i))}`);
+        throw new InterruptedError(`${message}\n${interruptedMessage(completed, steps.slice(i))}`);
       }
       ctx.onEvent({ type: "step-failed", index, total, step, ms, error: message });
       throw e;
@@ -462,8 +465,13 @@ async function verify(run: Run): Promise<string[]> {
   );
 }
 
+/** What an interrupt left done and not done, one step a line in the words of the plan. */
 function interruptedMessage(done: Step[], notDone: Step[]): string {
-  const list = (steps: Step[]) =>
-    steps.map((s) => s.kind + ("name" in s ? ` ${s.name}` : "")).join(", ") || "nothing";
-  return `Done: ${list(done)}. Not done: ${list(notDone)}. Run wfplan apply again to finish; deleted workteams are restored from the backup.`;
+  const list = (mark: string, steps: Step[]) =>
+    steps.map((s) => `\n  ${mark} ${stepLine(s)}`).join("");
+  return [
+    done.length > 0 ? `Done:${list("✓", done)}` : "Done: nothing.",
+    `Not done:${list("·", notDone)}`,
+    "Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+  ].join("\n");
 }

@@ -162,8 +162,20 @@ describe("2. a re-run after an interrupted or timed-out wait waits first", () =>
     await first.waitFor(/wait until the workforce is Active …/);
     first.child.kill("SIGINT");
     expect(await first.exited).toBe(130);
-    expect(first.output()).toMatch(
-      /Done: backup, delete-workteam annotators, delete-workteam reviewers, update-workforce\. Not done: wait-active, create-workteam annotators/,
+    expect(first.output()).toContain(
+      [
+        "Done:",
+        "  ✓ back up workteams annotators, reviewers (every field, and tags) to a backup file",
+        "  ✓ delete workteam annotators (it blocks the OIDC update)",
+        "  ✓ delete workteam reviewers (it blocks the OIDC update)",
+        "  ✓ update the workforce: oidcConfig (UpdateWorkforce, sends the client secret)",
+        "Not done:",
+        "  · wait until the workforce is Active",
+        "  · restore workteam annotators from the backup (CreateWorkteam)",
+        "  · restore workteam reviewers from the backup (CreateWorkteam)",
+        "  · verify: read everything again and compare it, field by field",
+        "Run wfplan apply again to finish; deleted workteams are restored from the backup.",
+      ].join("\n"),
     );
     expect(emu.state().workforces[0]!.Status).toBe("Updating");
     const mark = emu.calls.length;
