@@ -187,14 +187,16 @@ async function main() {
   const planArgs = ["plan", "-f", same, "--format", "json", "--endpoint-url", emu.url];
   // Installed from the tarball, as `npm install -g` does; "another Node" is the same package with
   // the build's cache removed, so its first run records one in the user's cache folder.
-  const installedPlan = { shipped: [], recorded: [] };
+  const installedPlan = { shipped: [], recorded: [], first: [] };
   const planWith = (launcher, extraEnv = {}) => {
     const p = timed(process.execPath, [launcher, ...planArgs], extraEnv);
     if (p.status !== 0) throw new Error(`wfplan plan (${launcher}) failed: ${p.stderr}`);
     return p.ms;
   };
-  planWith(installed.other, installed.otherEnv); // the first run, which records the cache
   for (let i = 0; i < RUNS; i++) {
+    // The first run on that Node: it compiles without a cache and records one as it exits.
+    rmSync(installed.otherEnv.XDG_CACHE_HOME, { recursive: true, force: true });
+    installedPlan.first.push(planWith(installed.other, installed.otherEnv));
     plan.push(planWith(BIN));
     installedPlan.shipped.push(planWith(installed.shipped));
     installedPlan.recorded.push(planWith(installed.other, installed.otherEnv));
@@ -250,15 +252,20 @@ async function main() {
     awsMedian ? `${(median(plan) / awsMedian).toFixed(2)}×` : "",
     "target ≤ 0.30×",
   ]);
-  for (const [label, runs] of [
-    ["the same, installed from the tarball (npm install -g)", installedPlan.shipped],
-    ["the same, installed, on a Node that recorded its own cache", installedPlan.recorded],
+  for (const [label, runs, note] of [
+    ["the same, installed from the tarball (npm install -g)", installedPlan.shipped, "≈ 1.00×"],
+    [
+      "the same, installed, on a Node that recorded its own cache",
+      installedPlan.recorded,
+      "≈ 1.00×",
+    ],
+    ["  its first run there (compiles, then records the cache)", installedPlan.first, "once"],
   ]) {
     rows.push([
       label,
       ms(median(runs)),
       `${(median(runs) / median(plan)).toFixed(2)}×`,
-      "of the checkout's plan; target ≈ 1.00×",
+      `of the checkout's plan; target ${note}`,
     ]);
   }
   if (frames.length) {
