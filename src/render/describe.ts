@@ -18,6 +18,8 @@ export function formatValue(v: unknown): string {
 
 /** What a plan with nothing to change says, in every format. */
 export const NO_CHANGES = "No changes. The live workforce matches the spec.";
+/** What a blocked plan with nothing to change says: not that the workforce matches the spec. */
+export const BLOCKED_NO_CHANGES = "Nothing to apply until the blockers above are resolved.";
 /** What a plan that only waits for an update in progress says. */
 export const ONLY_WAITS = "No changes to make; apply only waits and verifies.";
 

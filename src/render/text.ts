@@ -6,6 +6,7 @@ import type { Plan, ResourcePlan } from "../core/types.ts";
 import {
   ACTIONS,
   type Action,
+  BLOCKED_NO_CHANGES,
   changeLine,
   NO_CHANGES,
   noteText,
@@ -45,7 +46,9 @@ export function renderPlanText(p: Plan, c: Colors = pc.createColors(false)): str
     }
     out.push("");
   }
-  if (!hasChanges(p) && p.steps.length > 0) {
+  if (!hasChanges(p) && p.blockers.length > 0) {
+    out.push(BLOCKED_NO_CHANGES);
+  } else if (!hasChanges(p) && p.steps.length > 0) {
     out.push(c.green(ONLY_WAITS));
   } else if (!hasChanges(p)) {
     out.push(c.green(NO_CHANGES));

@@ -607,7 +607,7 @@ describe("whole outputs", () => {
         "  ! The workforce's last update failed: boom.",
         "    hint: apply sends the spec's configuration again",
         "",
-        "No changes. The live workforce matches the spec.",
+        "Nothing to apply until the blockers above are resolved.",
         "",
         "Not managed by this spec, left as they are: workforce.sourceIpConfig; workforce.workforceVpcConfig; workforce.ipAddressType.",
         "",
