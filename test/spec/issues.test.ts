@@ -667,3 +667,17 @@ describe("common mistakes, each said once", () => {
     expect(located(text)).toEqual(expected);
   });
 });
+
+describe("did you mean, across case", () => {
+  it("folds case as Unicode does: a key written with a lookalike capital still finds its field", () => {
+    // U+212A KELVIN SIGN, which looks like K and folds to k (its upper case is itself).
+    const { tokenEndpoint, ...rest } = oidcConfig();
+    const text = stringify(
+      spec({ workforce: { oidcConfig: { ...rest, "TO\u212AENENDPOINT": tokenEndpoint } } }),
+    );
+    const { diagnostics } = loadSpecText(text, "k.yaml");
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'unknown key "TO\u212AENENDPOINT": did you mean "tokenEndpoint"? (tokenEndpoint is required)',
+    ]);
+  });
+});
