@@ -33,12 +33,14 @@ export function renderDiagnostics(
 }
 
 /**
- * A clientSecret line shows its key only, whatever it holds: a literal secret must not be echoed.
- * Everything after the key goes, line separators included (`s`): a line of a file whose lines end
- * in a lone CR holds the rest of the file, and `.` alone would stop at the CR and match nothing.
+ * A line with a secret shows its key only, whatever it holds: a literal secret must not be echoed.
+ * Any key with "secret" in it, in any case: a misspelt key (`ClientSecret`, `client_secret`) is
+ * exactly what a diagnostic quotes. Everything after the key goes, line separators included (`s`):
+ * a line of a file whose lines end in a lone CR holds the rest of the file, and `.` alone would stop
+ * at the CR and match nothing.
  */
 export function redactSecrets(line: string): string {
-  return line.replace(/(clientSecret["']?\s*:\s*).*$/s, "$1<redacted>");
+  return line.replace(/([\w-]*secret[\w-]*["']?\s*:\s*).*$/is, "$1<redacted>");
 }
 
 export function renderSummary(file: string, diagnostics: readonly Diagnostic[], c: Colors): string {

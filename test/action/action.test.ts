@@ -224,6 +224,21 @@ describe("on a pull request", () => {
     );
   });
 
+  it("a failure's comment and summary quote wfplan's words, never a literal secret", async () => {
+    const emu = await emulator();
+    const github = await fakeGitHub();
+    // A misspelt key holding a literal secret: the very line a diagnostic quotes.
+    const dir = workspace(
+      `version: 1\nworkforce:\n  name: labelers\n  oidcConfig:\n    ClientSecret: ${SECRET}\n`,
+    );
+    const r = await runAction(dir, github, emu.url);
+    expect(r.code).toBe(1);
+    expect(github.comments[0]!.body).toContain("ClientSecret: <redacted>");
+    expect([r.stdout, r.stderr, r.summary, github.comments[0]!.body].join("\n")).not.toContain(
+      SECRET,
+    );
+  });
+
   it("a huge plan stays under GitHub's comment limit, cut where the markdown says", async () => {
     const emu = await emulator();
     const github = await fakeGitHub();

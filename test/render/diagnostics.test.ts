@@ -134,9 +134,26 @@ describe("redaction", () => {
     ["clientSecret : abc", "clientSecret : <redacted>"],
     ['clientSecret: "a\u2028b"', "clientSecret: <redacted>"],
     ["clientSecret: abc\rissuer: x", "clientSecret: <redacted>"],
+    // Misspelt: the very lines a diagnostic quotes.
+    ["    ClientSecret: hunter2", "    ClientSecret: <redacted>"],
+    ["client_secret: hunter2", "client_secret: <redacted>"],
+    [
+      "  oidcConfig: {clientId: a, CLIENTSECRET: hunter2}",
+      "  oidcConfig: {clientId: a, CLIENTSECRET: <redacted>",
+    ],
+    ["secret: hunter2", "secret: <redacted>"],
   ])("%j → %j", (line, shown) => {
     expect(redactSecrets(line)).toBe(shown);
   });
+});
+
+it("never echoes a literal secret under a misspelt key, which is what the diagnostic quotes", () => {
+  const text =
+    "version: 1\nworkforce:\n  name: labelers\n  oidcConfig:\n    ClientSecret: hunter2-literal\n";
+  const { diagnostics } = loadSpecText(text, "w.yaml");
+  const out = renderDiagnostics(diagnostics, text, pc.createColors(false));
+  expect(out).toContain("ClientSecret: <redacted>");
+  expect(out).not.toContain("hunter2");
 });
 
 describe("a file whose lines end in a lone CR", () => {
