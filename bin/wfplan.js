@@ -8,11 +8,20 @@
 // installed package run by the Node that packed it. Any other Node records its own on first use, in
 // the user's cache folder ($XDG_CACHE_HOME/wfplan, else ~/.cache/wfplan) — never in the install
 // folder, atomically, and after the command's own work is done. Failing to record changes nothing.
+// Caches of other bundles or Nodes that no run has read for 30 days are removed as one is recorded.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import module from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 
@@ -35,11 +44,21 @@ const bundleHash = createHash("sha256").update(source).digest("hex");
 const node = `${process.version}-${process.arch}`;
 const key = Buffer.from(`wfplan code cache\0${bundleHash}\0${node}\0`);
 const shipped = `${bundle}.cache`;
-const personal = join(
-  process.env.XDG_CACHE_HOME || join(homedir(), ".cache"),
-  "wfplan",
-  `${bundleHash.slice(0, 16)}-node${node}.cache`,
-);
+const personal = personalCache();
+
+/**
+ * The user's cache file for this bundle and Node, or undefined when there is no folder for it
+ * (no home folder, say): then wfplan runs without one. XDG_CACHE_HOME counts only when absolute.
+ */
+function personalCache() {
+  try {
+    const xdg = process.env.XDG_CACHE_HOME;
+    const root = xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache");
+    return join(root, "wfplan", `${bundleHash.slice(0, 16)}-node${node}.cache`);
+  } catch {
+    return undefined;
+  }
+}
 
 // A cache recorded by a plan or an apply holds most of what any run compiles; one recorded by, say,
 // `wfplan --version` holds little, so the next plan or apply records again.
@@ -59,12 +78,14 @@ function cacheIn(file) {
   return undefined;
 }
 
+// The user's cache comes first: it exists only because the build's did not serve this Node (it
+// was recorded for another one, or V8 refused it, as it does under other V8 flags).
 const building = Boolean(process.env.WFPLAN_RECORD_CODE_CACHE);
-let from = shipped;
-let cache = building ? undefined : cacheIn(shipped);
+let from = personal;
+let cache = building || !personal ? undefined : cacheIn(personal);
 if (!cache && !building) {
-  from = personal;
-  cache = cacheIn(personal);
+  from = shipped;
+  cache = cacheIn(shipped);
 }
 // The function wrapper goes on a line of its own, so stack traces keep the bundle's positions.
 const script = new Script(
@@ -76,7 +97,7 @@ debug(`code cache ${used ? `used (${from})` : cache ? "rejected by V8" : "missin
 // The cache is recorded as the process exits, so it holds what the run compiled (the functions a
 // plan or an apply calls, not only the top level); the build records from a real apply.
 if (building) process.once("exit", () => save(shipped, true));
-else if (!used || (from === personal && !cache.thorough && thorough)) {
+else if (personal && (!used || (from === personal && !cache.thorough && thorough))) {
   process.once("exit", () => save(personal, thorough));
 }
 
@@ -88,6 +109,7 @@ function save(file, isThorough) {
     writeFileSync(partial, data);
     renameSync(partial, file);
     debug(`code cache recorded (${file})`);
+    if (file === personal) forgetOldCaches(dirname(file));
   } catch (error) {
     debug(`code cache not recorded: ${error.message}`);
     try {
@@ -95,6 +117,21 @@ function save(file, isThorough) {
     } catch {
       // there was no folder to write it in
     }
+  }
+}
+
+/** Caches of other bundles or Nodes not used for 30 days go (each is up to about 1 MB). */
+function forgetOldCaches(folder) {
+  const before = Date.now() - 30 * 24 * 3600 * 1000;
+  try {
+    for (const name of readdirSync(folder)) {
+      const file = join(folder, name);
+      if (file !== personal && name.endsWith(".cache") && statSync(file).atimeMs < before) {
+        rmSync(file, { force: true });
+      }
+    }
+  } catch {
+    // another process may be tidying too: nothing here matters
   }
 }
 

@@ -6,10 +6,13 @@ import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   cpSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -119,6 +122,35 @@ describe("the launcher's code cache", () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("✓ examples/minimal.yaml is valid");
+    // From then on the user's cache serves, not the refused one (recorded every run otherwise).
+    const again = run(build, ["validate", "-f", "examples/minimal.yaml"]);
+    expect(again.stderr).toMatch(USED_PERSONAL);
+    expect(again.stderr).not.toContain("recorded");
+  });
+
+  it("forgets caches of other bundles or Nodes that no run has read for 30 days", () => {
+    const build = copyOfTheBuild();
+    rmSync(join(build.root, "dist", "wfplan.cjs.cache"));
+    const folder = join(build.cacheHome, "wfplan");
+    mkdirSync(folder, { recursive: true });
+    const old = join(folder, "0000000000000000-nodev18.0.0-x64.cache");
+    const recent = join(folder, "1111111111111111-nodev18.0.0-x64.cache");
+    for (const f of [old, recent]) writeFileSync(f, "cache");
+    const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    utimesSync(old, longAgo, longAgo);
+    expect(run(build, ["--version"]).stderr).toMatch(RECORDED);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(readdirSync(folder)).toHaveLength(2);
+  });
+
+  it("takes XDG_CACHE_HOME only when it is absolute, as the XDG spec says", () => {
+    const build = copyOfTheBuild();
+    rmSync(join(build.root, "dist", "wfplan.cjs.cache"));
+    const home = join(build.root, "home");
+    const r = run(build, ["--version"], { XDG_CACHE_HOME: "relative/cache", HOME: home });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`code cache recorded (${join(home, ".cache", "wfplan")}/`);
   });
 
   it("a cache folder that cannot be written changes nothing but speed", () => {
