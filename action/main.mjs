@@ -19,12 +19,46 @@ import { fileURLToPath } from "node:url";
 /** GitHub refuses comments longer than 65,536 characters. */
 export const COMMENT_LIMIT = 65_536;
 
-/** Splits the `args` input as a shell would split simple words: spaces, '…' and "…". */
+/**
+ * Splits the `args` input into words as a POSIX shell does, without running anything: spaces
+ * separate words; '…' keeps everything literally; "…" keeps all but \" and \\; a backslash
+ * outside quotes keeps the next character; quoted and bare pieces next to each other are one word
+ * (`--region="eu west"`). `$(…)`, `;` and the like are plain characters: nothing is expanded.
+ */
 export function splitArgs(text) {
   const words = [];
-  for (const m of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]);
+  let word;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (ch === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new Error(`input args: a ' is not closed: ${text}`);
+      word = (word ?? "") + text.slice(i + 1, end);
+      i = end;
+    } else if (ch === '"') {
+      let piece = "";
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === "\\" && (text[i + 1] === '"' || text[i + 1] === "\\")) i++;
+        piece += text[i];
+      }
+      if (i >= text.length) throw new Error(`input args: a " is not closed: ${text}`);
+      word = (word ?? "") + piece;
+    } else if (ch === "\\" && i + 1 < text.length) {
+      word = (word ?? "") + text[++i];
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
   return words;
 }
+
+/** A workflow command's text, escaped as the runner reads it (`%`, CR and LF). */
+export const escapeData = (text) =>
+  String(text).replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 
 /** The hidden line that finds this spec's comment again on the next run. */
 export const marker = (command, file) => `<!-- wfplan ${command}: ${file} -->`;
@@ -66,7 +100,8 @@ function inputs(env) {
 function wfplanCommand(env, version) {
   if (env.WFPLAN_ACTION_CLI) return [process.execPath, env.WFPLAN_ACTION_CLI];
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
-  if (existsSync(join(root, "dist", "wfplan.cjs")))
+  // A checkout of wfplan with its build (its own CI) runs that build, unless a version is asked for.
+  if (!version && existsSync(join(root, "dist", "wfplan.cjs")))
     return [process.execPath, join(root, "bin", "wfplan.js")];
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const wanted = version || pkg.version;
@@ -127,7 +162,11 @@ async function upsertComment(env, { token, pullRequest }, mark, body) {
       "GET",
       `/repos/${repo}/issues/${pullRequest}/comments?per_page=100&page=${page}`,
     );
-    existing = comments.find((c) => typeof c.body === "string" && c.body.startsWith(mark));
+    // Only a comment a bot wrote (the job's token comments as github-actions[bot]): anyone may
+    // post a comment that starts with the marker, and it must not become the plan's comment.
+    existing = comments.find(
+      (c) => typeof c.body === "string" && c.body.startsWith(mark) && c.user?.type === "Bot",
+    );
     if (comments.length < 100) break;
   }
   if (existing) {
@@ -145,6 +184,11 @@ export async function main(env = process.env) {
   const cli = wfplanCommand(env, input.version);
   const work = mkdtempSync(join(env.RUNNER_TEMP ?? tmpdir(), "wfplan-action-"));
   const outputs = { "has-changes": "", blocked: "", "exit-code": "", "plan-file": "" };
+  // wfplan gets the job's environment (AWS credentials, the secret's variable) but not the
+  // action's inputs: the GitHub token is not its business.
+  const wfplanEnv = Object.fromEntries(
+    Object.entries(env).filter(([k]) => !k.startsWith("INPUT_") && k !== "GITHUB_TOKEN"),
+  );
   let summary;
   let failed;
 
@@ -154,7 +198,7 @@ export async function main(env = process.env) {
     const markdownFile = join(work, "plan.md");
     const args = ["plan", "-f", input.file, "--detailed-exitcode", "--out", planFile];
     args.push("--json-file", jsonFile, "--markdown-file", markdownFile, ...input.args);
-    const { code, stderr } = await run(cli, args, env);
+    const { code, stderr } = await run(cli, args, wfplanEnv);
     const doc = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, "utf8")) : undefined;
     const blocked = (doc?.blockers?.length ?? 0) > 0;
     Object.assign(outputs, {
@@ -172,7 +216,7 @@ export async function main(env = process.env) {
     const { code, stderr } = await run(
       cli,
       ["apply", ...target, "--auto-approve", ...input.args],
-      env,
+      wfplanEnv,
     );
     outputs["exit-code"] = String(code);
     summary =
@@ -191,6 +235,9 @@ export async function main(env = process.env) {
     );
   }
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
+  if (input.comment && input.pullRequest === undefined) {
+    console.log("::warning title=wfplan::comment is true, but this run is not for a pull request");
+  }
   if (input.comment && input.pullRequest !== undefined) {
     const run = env.GITHUB_RUN_ID
       ? ` · [run ${env.GITHUB_RUN_ID}](${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID})`
@@ -203,12 +250,12 @@ export async function main(env = process.env) {
       );
     } catch (error) {
       console.log(
-        `::warning title=wfplan::could not comment on the pull request: ${error.message}`,
+        `::warning title=wfplan::could not comment on the pull request: ${escapeData(error.message)}`,
       );
     }
   }
   if (failed) {
-    console.log(`::error title=wfplan::${failed.replace(/\r?\n/g, " ")}`);
+    console.log(`::error title=wfplan::${escapeData(failed)}`);
     return 1;
   }
   return 0;
@@ -226,7 +273,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.exitCode = code;
     },
     (error) => {
-      console.log(`::error title=wfplan::${error.message}`);
+      console.log(`::error title=wfplan::${escapeData(error.message)}`);
+      // The step's outputs say it failed even when it could not start.
+      if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, "exit-code=1\n");
       process.exitCode = 1;
     },
   );

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { COMMENT_LIMIT, commentBody, marker, splitArgs } from "../../action/main.mjs";
+import { COMMENT_LIMIT, commentBody, escapeData, marker, splitArgs } from "../../action/main.mjs";
 import { oidcConfig, spec, workteam, yaml } from "../builders.ts";
 import { emulator, sdk, seedWorkforce } from "../helpers/emulator.ts";
 
@@ -21,7 +21,10 @@ interface Comment {
   id: number;
   body: string;
   html_url: string;
+  user: { login: string; type: "Bot" | "User" };
 }
+
+const BOT = { login: "github-actions[bot]", type: "Bot" as const };
 
 /** The part of the GitHub REST API the action uses: a pull request's comments. */
 async function fakeGitHub({ failWith }: { failWith?: number } = {}) {
@@ -53,7 +56,12 @@ async function fakeGitHub({ failWith }: { failWith?: number } = {}) {
     }
     if (req.method === "POST" && url.pathname === "/repos/acme/labeling/issues/7/comments") {
       const id = 1000 + comments.length;
-      const made = { id, body: JSON.parse(body).body, html_url: `https://github.test/c/${id}` };
+      const made = {
+        id,
+        body: JSON.parse(body).body,
+        html_url: `https://github.test/c/${id}`,
+        user: BOT,
+      };
       comments.push(made);
       return reply(201, made);
     }
@@ -85,6 +93,7 @@ async function runAction(
   github: { url: string },
   endpoint: string,
   inputs: Record<string, string> = {},
+  extraEnv: Record<string, string> = {},
 ) {
   const env = {
     PATH: process.env.PATH,
@@ -108,6 +117,7 @@ async function runAction(
     "INPUT_GITHUB-TOKEN": TOKEN,
     INPUT_ARGS: `--endpoint-url ${endpoint}`,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...extraEnv,
   };
   const { code, stdout, stderr } = await new Promise<{
     code: number;
@@ -180,6 +190,47 @@ describe("on a pull request", () => {
     expect(github.comments[0]!.body).toContain("### wfplan: ✅ No changes.");
     expect(second.stdout).toContain("wfplan: updated https://github.test/c/1000");
     expect(github.requests.map((r) => r.method)).toEqual(["GET", "POST", "GET", "PATCH"]);
+  });
+
+  it("a comment someone else wrote with the marker is left alone: the plan gets its own", async () => {
+    const emu = await emulator();
+    const github = await fakeGitHub();
+    github.comments.push({
+      id: 1,
+      body: `${marker("plan", "workforce.yaml")}\n### wfplan: ✅ No changes. (a fake)`,
+      html_url: "https://github.test/c/1",
+      user: { login: "mallory", type: "User" },
+    });
+    const dir = workspace(yaml(spec()));
+    const r = await runAction(dir, github, emu.url);
+    expect(r.code).toBe(0);
+    expect(github.comments.map((c) => [c.id, c.user.login])).toEqual([
+      [1, "mallory"],
+      [1001, "github-actions[bot]"],
+    ]);
+    expect(github.comments[0]!.body).toContain("(a fake)");
+  });
+
+  it("wfplan runs without the action's inputs, the GitHub token among them", async () => {
+    const github = await fakeGitHub();
+    const dir = workspace(yaml(spec()));
+    // A stand-in for wfplan that writes down the environment it was given.
+    const fake = join(dir, "fake-wfplan.mjs");
+    writeFileSync(
+      fake,
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(join(dir, "env.json"))}, JSON.stringify(process.env));\nprocess.exit(0);\n`,
+    );
+    await runAction(
+      dir,
+      github,
+      "http://127.0.0.1:9",
+      { comment: "false" },
+      { WFPLAN_ACTION_CLI: fake },
+    );
+    const seen = JSON.parse(readFileSync(join(dir, "env.json"), "utf8"));
+    expect(Object.keys(seen).filter((k) => k.startsWith("INPUT_"))).toEqual([]);
+    expect(JSON.stringify(seen)).not.toContain(TOKEN);
+    expect(seen.WFPLAN_OIDC_CLIENT_SECRET).toBe(SECRET);
   });
 
   it("a blocked plan fails the step, says why, and is still posted", async () => {
@@ -297,7 +348,7 @@ describe("on a pull request", () => {
   });
 });
 
-it("off a pull request it comments only when asked, and writes the job summary", async () => {
+it("off a pull request it writes the job summary and no comment, and says so if one was asked for", async () => {
   const emu = await emulator();
   const github = await fakeGitHub();
   const dir = workspace(yaml(spec()), { ref: "refs/heads/main" });
@@ -305,6 +356,12 @@ it("off a pull request it comments only when asked, and writes the job summary",
   expect(r.code).toBe(0);
   expect(github.requests).toEqual([]);
   expect(r.summary).toContain("### wfplan: Plan: 1 to add, 0 to change, 0 to delete.");
+  expect(r.stdout).not.toContain("::warning");
+  const asked = await runAction(dir, github, emu.url, { comment: "true" });
+  expect(asked.stdout).toContain(
+    "::warning title=wfplan::comment is true, but this run is not for a pull request",
+  );
+  expect(github.requests).toEqual([]);
 });
 
 describe("pieces", () => {
@@ -313,8 +370,20 @@ describe("pieces", () => {
     ["--allow-workteam-deletion", ["--allow-workteam-deletion"]],
     ["  --region  eu-west-1 ", ["--region", "eu-west-1"]],
     [`--profile "my profile" --timeout '30m'`, ["--profile", "my profile", "--timeout", "30m"]],
+    ['--region="eu west"', ["--region=eu west"]],
+    ["'a b'c d\\ e", ["a bc", "d e"]],
+    ['"say \\"hi\\""', ['say "hi"']],
+    ["$(id) ; rm -rf / `x`", ["$(id)", ";", "rm", "-rf", "/", "`x`"]],
   ])("args %j → %j", (text, words) => {
     expect(splitArgs(text)).toEqual(words);
+  });
+
+  it("an unclosed quote in args is an error, not a guess", () => {
+    expect(() => splitArgs("--profile 'dev")).toThrow("input args: a ' is not closed");
+  });
+
+  it("escapes a workflow command's text as the runner reads it", () => {
+    expect(escapeData("50% done\r\nnext")).toBe("50%25 done%0D%0Anext");
   });
 
   it("a comment longer than GitHub allows is cut with a note, marker and footer kept", () => {
