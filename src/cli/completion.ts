@@ -56,10 +56,12 @@ function model(cli: Command) {
     value: "none",
     choices: [],
   };
+  // The program's own flags that work after a command too (--no-color; not --version).
+  const inherited = flagsOf(cli).filter((f) => !f.names.includes("--version"));
   const commands: Subcommand[] = cli.commands.map((c) => ({
     name: c.name(),
     description: c.description(),
-    flags: [...flagsOf(c), help],
+    flags: [...flagsOf(c), ...inherited, help],
     argument: argumentOf(c),
   }));
   return { name: cli.name(), globalFlags: [...flagsOf(cli), help], commands };
@@ -74,12 +76,15 @@ type Model = ReturnType<typeof model>;
 
 const names = (flags: Flag[]) => flags.flatMap((f) => f.names).join(" ");
 
+/** Bash quotes file names with spaces and marks folders with a slash only when told they are files. */
+const FILENAMES = "compopt -o filenames 2>/dev/null";
+
 function bash({ name, globalFlags, commands }: Model): string {
   const fn = `_${name}_completion`;
   // After a flag that takes a value, complete its value; flags with the same answer share a line.
   const reply = (f: Flag) =>
     f.value === "file"
-      ? `COMPREPLY=($(compgen -f -- "$cur"))`
+      ? `${FILENAMES}; COMPREPLY=($(compgen -f -- "$cur"))`
       : f.value === "choice"
         ? `COMPREPLY=($(compgen -W "${f.choices.join(" ")}" -- "$cur"))`
         : "COMPREPLY=()";
@@ -94,8 +99,11 @@ function bash({ name, globalFlags, commands }: Model): string {
   };
   const argument = (c: Subcommand) => {
     if (!c.argument) return "";
-    const words = c.argument.value === "file" ? "-f" : `-W "${c.argument.choices.join(" ")}"`;
-    return `      if [[ "$cur" != -* ]]; then COMPREPLY=($(compgen ${words} -- "$cur")); return; fi\n`;
+    const words =
+      c.argument.value === "file"
+        ? `${FILENAMES}; COMPREPLY=($(compgen -f -- "$cur"))`
+        : `COMPREPLY=($(compgen -W "${c.argument.choices.join(" ")}" -- "$cur"))`;
+    return `      if [[ "$cur" != -* ]]; then ${words}; return; fi\n`;
   };
   const commandCases = commands.map(
     (c) =>
@@ -113,7 +121,7 @@ ${fn}() {
 ${commandCases.join("\n")}
   esac
 }
-complete -o default -F ${fn} ${name}
+complete -F ${fn} ${name}
 `;
 }
 

@@ -161,9 +161,13 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
     for (const ch of input) {
       const letter = BINDINGS.find((b) => b.letter === ch);
       if (letter && (wholeRef.current || answerRef.current.length === 0)) act(letter.action);
-      else if (wholeRef.current || !confirm) continue;
-      else if (ch === "\r" || ch === "\n") return enter();
-      else type(answerRef.current + ch);
+      else if (ch === "\r" || ch === "\n") {
+        if (wholeRef.current) {
+          wholeRef.current = undefined;
+          rerender();
+        } else if (confirm) return enter();
+        else enter();
+      } else if (confirm && !wholeRef.current) type(answerRef.current + ch);
     }
   });
   // Keys are read once the terminal is in raw mode, which useInput's effect (declared above, so

@@ -154,24 +154,15 @@ export function buildRows(plan: Plan, expanded: ReadonlySet<string>): Row[] {
   return rows;
 }
 
-/**
- * The slice of rows that fits `height` lines and keeps `selected` in view, centred where it can
- * be. Every row takes one line but the selected one, which is shown whole: `heightOf` it.
- */
+/** The slice of rows that fits `height` lines and keeps `selected` in view, centred where it can be. */
 export function windowOf(
   rows: readonly Row[],
   selected: number,
   height: number,
-  heightOf: (row: Row) => number = () => 1,
 ): { start: number; rows: Row[] } {
-  const chosen = rows[selected];
-  const others = Math.max(0, height - (chosen ? heightOf(chosen) : 1));
-  if (rows.length - 1 <= others) return { start: 0, rows: [...rows] };
-  const start = Math.max(
-    0,
-    Math.min(selected - Math.floor(others / 2), rows.length - 1 - others, selected),
-  );
-  return { start, rows: rows.slice(start, start + others + 1) };
+  if (rows.length <= height) return { start: 0, rows: [...rows] };
+  const start = Math.max(0, Math.min(selected - Math.floor(height / 2), rows.length - height));
+  return { start, rows: rows.slice(start, start + height) };
 }
 
 /** Workteams the plan deletes (with what happens to them after), for the destructive section. */

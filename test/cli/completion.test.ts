@@ -40,6 +40,7 @@ describe("bash", () => {
     [["wfplan", "apply", "-f", "work"], "workforce.yaml"],
     [["wfplan", "apply", "--auto-approve", "work"], "workforce.yaml"],
     [["wfplan", "restore", "--region", ""], ""],
+    [["wfplan", "validate", "--no"], "--no-color"],
   ];
   it.each(cases)("%j → %s", (words, expected) => {
     const file = tempFile("completion.bash", script("bash"));
@@ -55,7 +56,7 @@ _wfplan_completion; echo "\${COMPREPLY[*]}"`;
   it("registers itself for wfplan", () => {
     const file = tempFile("completion.bash", script("bash"));
     const r = spawnSync("bash", ["-c", `source ${file}; complete -p wfplan`], { encoding: "utf8" });
-    expect(r.stdout).toBe("complete -o default -F _wfplan_completion wfplan\n");
+    expect(r.stdout).toBe("complete -F _wfplan_completion wfplan\n");
   });
 });
 

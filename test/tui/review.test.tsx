@@ -121,10 +121,22 @@ describe("the review screen", () => {
   });
 
   it("keys that come in one chunk are keys, not an answer", async () => {
-    const { lastFrame, type } = await review();
+    const { lastFrame, type, onDone } = await review();
     await type("jd");
     expect(lastFrame()).toContain('before: "https://old"');
-    await type("\u001B", "yes\r");
+    await type("\u001B");
+    // Back at the plan, nothing was typed at the prompt.
+    expect(lastFrame()).toContain("Type yes and press Enter");
+    expect(lastFrame()).not.toMatch(/cancels\): [jd]/);
+    await type("yes\r");
+    expect(onDone).toHaveBeenCalledExactlyOnceWith("approved");
+  });
+
+  it("without confirmation, Enter in a chunk opens or folds the row, as alone", async () => {
+    const { lastFrame, type } = await review(false);
+    expect(lastFrame()).toContain('▾ ~ update workforce "labelers"');
+    await type("k\r");
+    expect(lastFrame()).toContain('▸ ~ update workforce "labelers"');
   });
 
   it("a value longer than the window scrolls in the whole-row view, to its last character", async () => {
