@@ -168,6 +168,28 @@ describe.skipIf(!hasScript)("the review in a small window", () => {
     expect(end.screen.join("\n")).toContain("Apply complete.");
   });
 
+  it("after declining in a small window the record ends its line: the shell's prompt starts a new one", async () => {
+    const emu = await bigWorkforce();
+    const [columns, rows] = [40, 15];
+    const s = apply(emu, columns, rows);
+    await s.waitFor(/Type yes and press Enter/);
+    s.type("\r");
+    expect(await s.exited).toBe(3);
+    const term = new xterm.Terminal({
+      cols: columns,
+      rows,
+      scrollback: 10_000,
+      allowProposedApi: true,
+    });
+    await new Promise<void>((done) => term.write(s.raw(), done));
+    const buffer = term.buffer.active;
+    expect(buffer.cursorX).toBe(0);
+    expect(buffer.getLine(buffer.baseY + buffer.cursorY - 1)?.translateToString(true)).toBe(
+      "Cancelled; nothing changed.",
+    );
+    term.dispose();
+  });
+
   it("TERM=dumb gets the plain text and prompt, without cursor movement", async () => {
     const emu = await bigWorkforce();
     const s = apply(emu, 80, 24, { TERM: "dumb" });
