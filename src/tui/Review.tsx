@@ -7,7 +7,6 @@
  */
 import { Box, Text, useInput, useStdout } from "ink";
 import { useEffect, useRef, useState } from "react";
-import wrapAnsi from "wrap-ansi";
 import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
 import {
@@ -18,7 +17,14 @@ import {
   summaryLine,
   unmanagedLine,
 } from "../render/describe.ts";
-import { heightOf, linesThatFit, type Size, useTerminalSize } from "./layout.ts";
+import {
+  cutToFit,
+  heightOf,
+  linesThatFit,
+  type Size,
+  useTerminalSize,
+  wrapToFit,
+} from "./layout.ts";
 import { buildRows, destructive, type Row, STEPS_KEY, windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
@@ -243,7 +249,7 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
           </Text>
           {shownDestroyed.map((d) => (
             <Text key={d} wrap="truncate-end">
-              - {d}
+              - {cutToFit(d, size.columns - 6)}
             </Text>
           ))}
           {shownDestroyed.length < layout.destroyedTotal ? (
@@ -262,7 +268,11 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
             // Rows are cut at the window's edge; d shows the selected one whole.
             <Text key={row.key} inverse={isSelected} wrap="truncate-end">
               {indentOf(row, expanded)}
-              <Text color={paint(ACTIONS[row.action].tone)}>{row.symbol}</Text> {row.text}
+              <Text color={paint(ACTIONS[row.action].tone)}>{row.symbol}</Text>{" "}
+              {cutToFit(
+                row.text,
+                size.columns - indentOf(row, expanded).length - row.symbol.length - 1,
+              )}
             </Text>
           );
         })}
@@ -304,9 +314,7 @@ function indentOf(row: Row, expanded: ReadonlySet<string>): string {
 
 /** The whole-row view's lines at `columns`: each of the row's lines wrapped, none cut. */
 const wrapLines = (lines: string[], columns: number) =>
-  lines.flatMap((line) =>
-    wrapAnsi(line, Math.max(10, columns), { hard: true, trim: false }).split("\n"),
-  );
+  lines.flatMap((line) => wrapToFit(line, columns));
 
 /**
  * The frame's budget: everything but the tree takes the rows it needs (wrapped at the window's

@@ -57,12 +57,23 @@ function apply(emu: Emulator, columns: number, rows: number, env: NodeJS.Process
       ...spec({ workforce: { oidcConfig: oidcConfig({ authorizationEndpoint: NEW_URL }) } }),
     }),
   );
+  const args = ["apply", "--allow-workteam-deletion", "--endpoint-url", emu.url];
+  return session(dir, columns, rows, args, env);
+}
+
+/** wfplan with `args` in `dir`, in a pseudo-terminal of `columns` × `rows`. */
+function session(
+  dir: string,
+  columns: number,
+  rows: number,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Session {
   const command = [
     `stty cols ${columns} rows ${rows};`,
     process.execPath,
     resolve("bin/wfplan.js"),
-    "apply --allow-workteam-deletion --endpoint-url",
-    emu.url,
+    ...args,
   ].join(" ");
   const { CI, ...rest } = process.env;
   return startProcess("script", ["-qfec", command, "/dev/null"], {
@@ -180,6 +191,40 @@ describe.skipIf(!hasScript)("the review in a small window", () => {
     expect(await s.exited).toBe(3);
     const { cursor } = await terminal(s, columns, rows);
     expect(cursor).toEqual({ x: 0, lineAbove: "Cancelled; nothing changed." });
+  });
+
+  it("emoji sequences a terminal draws wider than string-width counts never push a row onto the next line", async () => {
+    const emu = await bigWorkforce();
+    const [columns, rows] = [40, 15];
+    // 👨‍👩‍👧 is one grapheme of width 2 to string-width (Ink's measure), 3 to xterm.js.
+    const family = "👨\u200d👩\u200d👧";
+    const dir = mkdtempSync(join(tmpdir(), "wfplan-window-"));
+    writeFileSync(
+      join(dir, "workforce.yaml"),
+      yaml({
+        region: "us-east-1",
+        ...spec({
+          workforce: { oidcConfig: oidcConfig({ authorizationEndpoint: OLD_URL }) },
+          workteams: TEAMS.slice(0, 2).map((name) => ({
+            name,
+            description: `${family} `.repeat(12),
+            memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+          })),
+        }),
+      }),
+    );
+    const s = session(dir, columns, rows, ["apply", "--endpoint-url", emu.url]);
+    await s.waitFor(/Type yes and press Enter/);
+    for (const key of ["j", "j", "k"]) {
+      const at = s.output().length;
+      s.type(key);
+      await s.waitFor(new RegExp(`(?<=[^]{${at}})[^]*Type yes and press Enter`));
+    }
+    const { screen } = await terminal(s, columns, rows);
+    expect(screen.filter((l) => l.startsWith("wfplan · workforce"))).toHaveLength(1);
+    expect(screen.filter((l) => l.includes("description:"))).toHaveLength(2);
+    s.type("\u0003");
+    expect(await s.exited).toBe(130);
   });
 
   it("TERM=dumb gets the plain text and prompt, without cursor movement", async () => {

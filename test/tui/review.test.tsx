@@ -1,7 +1,9 @@
 import { render } from "ink-testing-library";
 import { act } from "react";
+import stringWidth from "string-width";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Plan } from "../../src/core/types.ts";
+import { cutToFit, wrapToFit } from "../../src/tui/layout.ts";
 import { Progress, type StepState } from "../../src/tui/Progress.tsx";
 import { Review } from "../../src/tui/Review.tsx";
 import { buildRows, windowOf } from "../../src/tui/rows.ts";
@@ -291,6 +293,31 @@ describe("the review's fit to the window", () => {
       expect(lines.at(-1)).toMatch(/^Type yes and press Enter to apply/);
     },
   );
+});
+
+describe("cutting to a width terminals agree on", () => {
+  const family = "👨\u200d👩\u200d👧";
+  it.each([
+    ["plain text that fits", "abcdef", 6, "abcdef"],
+    ["plain text that does not", "abcdefgh", 6, "abcde…"],
+    // 2 columns to string-width, 3 in some terminals: room is kept for the wider count.
+    ["an emoji sequence that fits either way", `ab${family}`, 5, `ab${family}`],
+    ["one that fits only as string-width counts it", `ab${family}`, 4, "ab…"],
+    ["several", `${family}${family}${family}x`, 8, `${family}${family}…`],
+  ])("%s", (_, text, columns, cut) => {
+    expect(cutToFit(text, columns)).toBe(cut);
+  });
+
+  it("wraps so that no line is wider than the window in such a terminal", () => {
+    const lines = wrapToFit(`${family} `.repeat(8), 12);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) {
+      const count = [...new Intl.Segmenter().segment(line)].filter(
+        (g) => g.segment.length > 2,
+      ).length;
+      expect(stringWidth(line) + count).toBeLessThanOrEqual(12);
+    }
+  });
 });
 
 describe("rows", () => {
