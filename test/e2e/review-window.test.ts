@@ -4,19 +4,17 @@
  * headless) of the same size, and what is on screen and in the scrollback read from it.
  * A big plan: 25 workteams with long names, and an OIDC change to a 400-character URL.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { CreateWorkforceCommand, CreateWorkteamCommand } from "@aws-sdk/client-sagemaker";
 import xterm from "@xterm/headless";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import { oidcConfig, spec, yaml } from "../builders.ts";
 import { emulator, manualClock, OIDC, sdk } from "../helpers/emulator.ts";
-import { type Session, startProcess } from "../helpers/process.ts";
+import { hasScript, type Session, startTerminal } from "../helpers/process.ts";
 
-const hasScript = spawnSync("script", ["--version"]).status === 0;
 const TEAMS = Array.from(
   { length: 25 },
   (_, i) => `team-${String(i).padStart(2, "0")}-annotators-of-very-long-named-datasets-abcdefghij`,
@@ -69,24 +67,11 @@ function session(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Session {
-  const command = [
-    `stty cols ${columns} rows ${rows};`,
-    process.execPath,
-    resolve("bin/wfplan.js"),
-    ...args,
-  ].join(" ");
-  const { CI, ...rest } = process.env;
-  return startProcess("script", ["-qfec", command, "/dev/null"], {
+  return startTerminal(args, {
     cwd: dir,
-    env: {
-      ...rest,
-      TERM: "xterm-256color",
-      NO_COLOR: "1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      WFPLAN_OIDC_CLIENT_SECRET: "window-secret",
-      ...env,
-    },
+    columns,
+    rows,
+    env: { WFPLAN_OIDC_CLIENT_SECRET: "window-secret", ...env },
   });
 }
 

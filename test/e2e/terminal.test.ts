@@ -2,38 +2,18 @@
  * The interactive apply in a real pseudo-terminal (util-linux `script` allocates it): review the
  * plan, type yes, and watch the apply finish against the emulator.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ListWorkteamsCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/server.ts";
 import { oidcConfig, spec, yaml } from "../builders.ts";
 import { emulator, mutations, sdk, seedWorkforce } from "../helpers/emulator.ts";
-import { type Session, startProcess } from "../helpers/process.ts";
-
-const hasScript = spawnSync("script", ["--version"]).status === 0;
+import { hasScript, type Session, startTerminal } from "../helpers/process.ts";
 
 function terminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Session {
-  const command = [
-    "stty cols 120 rows 40;",
-    process.execPath,
-    resolve("bin/wfplan.js"),
-    ...args,
-  ].join(" ");
-  const { CI, ...rest } = process.env;
-  return startProcess("script", ["-qfec", command, "/dev/null"], {
-    cwd,
-    env: {
-      ...rest,
-      TERM: "xterm-256color",
-      NO_COLOR: "1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      ...env,
-    },
-  });
+  return startTerminal(args, { cwd, columns: 120, rows: 40, env });
 }
 
 /** `wfplan apply` of an OIDC change in a terminal, at its confirmation prompt. */

@@ -3,6 +3,7 @@ import {
   type ChildProcessWithoutNullStreams,
   type SpawnOptionsWithoutStdio,
   spawn,
+  spawnSync,
 } from "node:child_process";
 import { resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
@@ -87,6 +88,42 @@ export function startWfplan(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: s
     env: {
       ...process.env,
       CI: "true",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      ...env,
+    },
+  });
+}
+
+/** Whether util-linux `script`, which the pseudo-terminal tests run wfplan in, is installed. */
+export const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+/**
+ * The built CLI in a real pseudo-terminal of `columns` × `rows` (util-linux `script` allocates it),
+ * as a person runs it: a colour-free xterm, not in CI, with test credentials.
+ */
+export function startTerminal(
+  args: string[],
+  {
+    cwd,
+    columns,
+    rows,
+    env = {},
+  }: { cwd: string; columns: number; rows: number; env?: NodeJS.ProcessEnv },
+): Session {
+  const command = [
+    `stty cols ${columns} rows ${rows};`,
+    process.execPath,
+    resolve("bin/wfplan.js"),
+    ...args,
+  ].join(" ");
+  const { CI, ...rest } = process.env;
+  return startProcess("script", ["-qfec", command, "/dev/null"], {
+    cwd,
+    env: {
+      ...rest,
+      TERM: "xterm-256color",
+      NO_COLOR: "1",
       AWS_ACCESS_KEY_ID: "test",
       AWS_SECRET_ACCESS_KEY: "test",
       ...env,
