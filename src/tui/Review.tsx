@@ -91,7 +91,9 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
   sizeRef.current = size;
   const rowsNow = () => buildRows(plan, expandedRef.current);
   const wholeLinesNow = () =>
-    wholeRef.current ? wrapLines(wholeRef.current.whole, sizeRef.current.columns) : [];
+    wholeRef.current
+      ? wholeRef.current.whole.flatMap((line) => wrapToFit(line, sizeRef.current.columns))
+      : [];
   const wholeHeightNow = () => Math.max(1, sizeRef.current.rows - 2);
 
   const finish = (outcome: ReviewOutcome) => {
@@ -311,10 +313,6 @@ function indentOf(row: Row, expanded: ReadonlySet<string>): string {
   const marker = row.kind === "resource" ? (expanded.has(row.key) ? "▾" : "▸") : " ";
   return `${"  ".repeat(row.depth)}${marker} `;
 }
-
-/** The whole-row view's lines at `columns`: each of the row's lines wrapped, none cut. */
-const wrapLines = (lines: string[], columns: number) =>
-  lines.flatMap((line) => wrapToFit(line, columns));
 
 /**
  * The frame's budget: everything but the tree takes the rows it needs (wrapped at the window's
