@@ -5,7 +5,9 @@
  *   - the first frame of the interactive review (in a pseudo-terminal) vs the same AWS CLI call;
  *   - peak memory of a plan, and of `validate` on the worst files of the largest size it accepts;
  *   - apply overhead: apply's wall time minus the emulator's configured update delay;
- *   - the same plan from the package installed from its tarball, against the checkout's.
+ *   - the same plan from the package installed from its tarball, against the checkout's;
+ *   - the preflight checks: a plan whose every check passes (a local OpenID provider over https,
+ *     an SNS topic, a VPC) against the same plan with --no-preflight.
  * Prints medians and ratios. It reports; it never fails the build.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -13,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { build } from "esbuild";
 import { LAUNCHER as BIN, startEmulatorProcess } from "../scripts/emulator.mjs";
 
 // The SDK warns about Node 20 on import; wfplan silences it for its users, the benchmark too.
@@ -59,6 +62,23 @@ function timed(cmd, args, extraEnv = {}) {
   const start = performance.now();
   const r = spawnSync(cmd, args, { env: { ...env, ...extraEnv }, encoding: "utf8" });
   return { ms: performance.now() - start, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same without blocking this process: for runs that talk to a server it serves itself. */
+function timedAsync(cmd, args, extraEnv = {}) {
+  return new Promise((done) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { env: { ...env, ...extraEnv } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (status) => done({ ms: performance.now() - start, status, stdout, stderr }));
+  });
 }
 
 function spec(cidr) {
@@ -184,7 +204,17 @@ async function main() {
   const aws = [];
   const rss = [];
   const installed = installPackage();
-  const planArgs = ["plan", "-f", same, "--format", "json", "--endpoint-url", emu.url];
+  // The checks have a pair of their own below; these rows measure the plan itself, as before.
+  const planArgs = [
+    "plan",
+    "-f",
+    same,
+    "--format",
+    "json",
+    "--endpoint-url",
+    emu.url,
+    "--no-preflight",
+  ];
   // Installed from the tarball, as `npm install -g` does; "another Node" is the same package with
   // the build's cache removed, so its first run records one in the user's cache folder.
   const installedPlan = { shipped: [], recorded: [], first: [] };
@@ -201,11 +231,9 @@ async function main() {
     installedPlan.shipped.push(planWith(installed.shipped));
     installedPlan.recorded.push(planWith(installed.other, installed.otherEnv));
     // Memory in a run of its own: the hook that reads it is not part of the timed runs.
-    timed(
-      process.execPath,
-      ["--import", HOOK, BIN, "plan", "-f", same, "--format", "json", "--endpoint-url", emu.url],
-      { WFPLAN_BENCH_RSS_FILE: rssFile },
-    );
+    timed(process.execPath, ["--import", HOOK, BIN, ...planArgs], {
+      WFPLAN_BENCH_RSS_FILE: rssFile,
+    });
     rss.push(Number(readFileSync(rssFile, "utf8")) / 1024);
     if (hasAws) {
       const a = timed(AWS, [
@@ -220,6 +248,8 @@ async function main() {
       aws.push(a.ms);
     }
   }
+
+  const preflight = await preflightPair(emu.url);
 
   const frames = [];
   const hasScript = spawnSync("script", ["--version"]).status === 0;
@@ -276,6 +306,13 @@ async function main() {
       "target ≤ 0.70×",
     ]);
   }
+  const [without, withChecks] = preflight.map(median);
+  rows.push([
+    "plan with 5 passing preflight checks vs --no-preflight",
+    `+${ms(withChecks - without)}`,
+    `${(withChecks / without).toFixed(2)}×`,
+    `${ms(withChecks)} vs ${ms(without)}; target ≤ +100 ms`,
+  ]);
   rows.push(["peak memory of a plan", `${median(rss).toFixed(0)} MiB`, "", "target ≤ 80 MiB"]);
   const peaks = validatePeaks();
   const [worst, worstMiB] = peaks.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -301,6 +338,127 @@ async function main() {
     );
   for (const r of rows)
     console.log(`  ${r[0].padEnd(width)}  ${r[1].padStart(16)}  ${r[2].padStart(6)}  ${r[3]}`);
+}
+
+/**
+ * A plan with no changes whose every preflight check passes, timed with the checks and with
+ * --no-preflight, pair by pair: in us-west-2, a workforce in a VPC whose identity provider is a
+ * local one over https (src/emulator/oidc.ts, bundled here), and a workteam with an SNS topic
+ * SageMaker may publish to. Returns [without, with] run times.
+ */
+async function preflightPair(url) {
+  const region = "us-west-2";
+  const topic = `arn:aws:sns:${region}:123456789012:labeling`;
+  const vpc = { VpcId: "vpc-0a1b2c", SecurityGroupIds: ["sg-0a1"], Subnets: ["subnet-0a1"] };
+  const providerModule = join(work, "oidc.mjs");
+  await build({
+    entryPoints: ["src/emulator/oidc.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: providerModule,
+    logLevel: "warning",
+    // Its dependencies call require(): give the ES module one.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  const { startOidcProvider } = await import(providerModule);
+  const idp = await startOidcProvider({ path: "/oauth2/default" });
+  const o = idp.oidcConfig;
+  const client = new SageMakerClient({
+    region,
+    endpoint: url,
+    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+  });
+  await client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: {
+        ClientId: "0oa1example",
+        ClientSecret: "x",
+        Issuer: o.issuer,
+        AuthorizationEndpoint: o.authorizationEndpoint,
+        TokenEndpoint: o.tokenEndpoint,
+        UserInfoEndpoint: o.userInfoEndpoint,
+        LogoutEndpoint: o.logoutEndpoint,
+        JwksUri: o.jwksUri,
+      },
+      WorkforceVpcConfig: vpc,
+    }),
+  );
+  await client.send(
+    new CreateWorkteamCommand({
+      WorkteamName: "annotators",
+      Description: "annotators",
+      MemberDefinitions: [{ OidcMemberDefinition: { Groups: ["annotators"] } }],
+      NotificationConfiguration: { NotificationTopicArn: topic },
+    }),
+  );
+  const policy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "sagemaker.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topic,
+      },
+    ],
+  });
+  const seeded = await fetch(`${url}/_emulator/references`, {
+    method: "POST",
+    body: JSON.stringify({
+      topics: [{ arn: topic, policy }],
+      vpcs: [{ id: vpc.VpcId, region, dnsSupport: true, dnsHostnames: true }],
+      subnets: [{ id: "subnet-0a1", vpcId: vpc.VpcId, region }],
+      securityGroups: [{ id: "sg-0a1", vpcId: vpc.VpcId, region }],
+    }),
+  });
+  if (!seeded.ok) throw new Error(`seeding the references failed: ${await seeded.text()}`);
+  const file = join(work, "workforce-preflight.yaml");
+  writeFileSync(
+    file,
+    `version: 1
+region: ${region}
+workforce:
+  name: labelers
+  oidcConfig:
+    clientId: 0oa1example
+    clientSecret: \${env:WFPLAN_OIDC_CLIENT_SECRET}
+    issuer: ${o.issuer}
+    authorizationEndpoint: ${o.authorizationEndpoint}
+    tokenEndpoint: ${o.tokenEndpoint}
+    userInfoEndpoint: ${o.userInfoEndpoint}
+    logoutEndpoint: ${o.logoutEndpoint}
+    jwksUri: ${o.jwksUri}
+  workforceVpcConfig: { vpcId: ${vpc.VpcId}, securityGroupIds: [sg-0a1], subnets: [subnet-0a1] }
+workteams:
+  - name: annotators
+    description: annotators
+    memberDefinitions: [{ oidcMemberDefinition: { groups: [annotators] } }]
+    notificationConfiguration: { notificationTopicArn: "${topic}" }
+`,
+  );
+  const checksEnv = { NODE_EXTRA_CA_CERTS: idp.caFile, AWS_ENDPOINT_URL: url };
+  const args = ["plan", "-f", file, "--format", "json", "--endpoint-url", url];
+  const pairs = [[], []];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      // Asynchronously: the identity provider answers from this process.
+      const off = await timedAsync(process.execPath, [BIN, ...args, "--no-preflight"], checksEnv);
+      const on = await timedAsync(process.execPath, [BIN, ...args], checksEnv);
+      const results = JSON.parse(on.stdout).preflight.map((r) => r.status);
+      if (off.status !== 0 || on.status !== 0 || results.some((s) => s !== "pass")) {
+        throw new Error(`the preflight plan did not pass: ${results} ${on.stderr}`);
+      }
+      pairs[0].push(off.ms);
+      pairs[1].push(on.ms);
+    }
+  } finally {
+    await idp.stop();
+  }
+  return pairs;
 }
 
 /**

@@ -14,7 +14,7 @@
 //   5. The code cache, dist/wfplan.cjs.cache: recorded from a real apply against the emulator, so it
 //      holds the functions a plan and an apply run, not only the top level.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -64,6 +64,30 @@ const builtinsByRequire = {
   },
 };
 
+/**
+ * The SDK clients' schema modules name each member's traits by constants (`{ [_xN]: "vpcId" }`),
+ * and esbuild keeps any object with a computed key, so the EC2 client's 8,000 shapes (500 KB) all
+ * stayed in. With the constants written in, it keeps only the shapes wfplan's calls use.
+ */
+const inlineSchemaKeys = {
+  name: "inline-schema-keys",
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      (args) => {
+        const text = readFileSync(args.path, "utf8");
+        const names = new Map(
+          [...text.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)].map((m) => [m[1], m[2]]),
+        );
+        const contents = text.replace(/\[(_\w+)\]:/g, (key, name) =>
+          names.has(name) ? `${names.get(name)}:` : key,
+        );
+        return { contents, loader: "js" };
+      },
+    );
+  },
+};
+
 rmSync("dist", { recursive: true, force: true });
 const scratch = mkdtempSync(join(tmpdir(), "wfplan-build-"));
 try {
@@ -76,7 +100,7 @@ try {
     splitting: true,
     keepNames: true,
     banner: esmRequire,
-    plugins: [tuiThroughLauncher],
+    plugins: [tuiThroughLauncher, inlineSchemaKeys],
   });
   const { metafile } = await build({
     ...common,
@@ -118,6 +142,7 @@ await build({
   banner: esmRequire,
   // The SDK loads its credential providers with import(): they stay separate chunks.
   splitting: true,
+  plugins: [inlineSchemaKeys],
 });
 await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.lib.json"]);
 

@@ -19,6 +19,13 @@ export {
 } from "./core/questions.ts";
 export type { Plan, PlanOptions, ResourcePlan, Step } from "./core/types.ts";
 export { DeclinedError, InterruptedError, ReportedError, UserError } from "./errors.ts";
+export {
+  type FleetPlanEntry,
+  fleetDocument,
+  renderFleetJson,
+  renderFleetMarkdown,
+  renderFleetText,
+} from "./render/fleet.ts";
 export { planDocument, renderApplyJson, renderPlanJson } from "./render/json.ts";
 export { renderPlanMarkdown } from "./render/markdown.ts";
 export { renderPlanText } from "./render/text.ts";
@@ -27,6 +34,15 @@ export {
   type ApplySessionResult,
   applySession,
 } from "./session/apply.ts";
+export {
+  type FleetPlanInput,
+  type FleetPrepared,
+  type FleetTarget,
+  fleetPlanEntries,
+  fleetTargets,
+  type PlannedTarget,
+  planFleet,
+} from "./session/fleet.ts";
 export { type PlanInput, type Prepared, planSavedSession, planSession } from "./session/plan.ts";
 export type { Diagnostic } from "./spec/diagnostics.ts";
 export { loadSpecFile, loadSpecText } from "./spec/load.ts";

@@ -16,6 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["spec"],
   ["core"],
   ["aws", "render", "emulator"],
+  ["preflight"], // read-only checks of what a spec refers to: the identity provider, AWS resources
   ["apply"],
   ["session"],
   ["index.ts"], // the library's entry: the session layer and what its callers need

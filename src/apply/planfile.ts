@@ -40,20 +40,40 @@ export function savePlanFile(
 
 export function readPlanFile(file: string): PlanFile {
   const doc = readJsonFile<PlanFile>(file, "plan file");
-  const hint = "make one with wfplan plan --out FILE";
   if (doc?.kind !== "wfplan-plan" || doc.formatVersion !== 1) {
-    throw new UserError(`${file}: not a wfplan plan file (format version 1)`, { hint });
+    const fleet = (doc as { kind?: unknown } | undefined)?.kind === FLEET_KIND;
+    throw new UserError(
+      `${file}: not a wfplan plan file (format version 1)${fleet ? ": it is a fleet's" : ""}`,
+      { hint: PLAN_HINT },
+    );
   }
-  // What the plan is made again from must be what wfplan itself would have written.
-  const spec = specSchema.safeParse(doc.spec);
+  const spec = savedSpec(file, doc.spec, "spec");
+  savedOptions(file, doc.options, "its options");
+  if (typeof doc.specFile !== "string" || typeof doc.region !== "string") {
+    throw new UserError(`${file}: not a wfplan plan file (no spec file or region)`, {
+      hint: PLAN_HINT,
+    });
+  }
+  return { ...(doc as PlanFile), spec };
+}
+
+const PLAN_HINT = "make one with wfplan plan --out FILE";
+
+/** What a plan is made again from must be what wfplan itself would have written. */
+function savedSpec(file: string, value: unknown, where: string): Spec {
+  const spec = specSchema.safeParse(value);
   if (!spec.success) {
     const issue = spec.error.issues[0]!;
     throw new UserError(
-      `${file}: its spec is not a valid workforce spec (spec.${issue.path.join(".")}: ${issue.message}); nothing was changed`,
-      { hint },
+      `${file}: its ${where} is not a valid workforce spec (${where}.${issue.path.join(".")}: ${issue.message}); nothing was changed`,
+      { hint: PLAN_HINT },
     );
   }
-  const options = doc.options as Partial<Record<keyof PlanOptions, unknown>> | undefined;
+  return spec.data;
+}
+
+function savedOptions(file: string, value: unknown, what: string): void {
+  const options = value as Partial<Record<keyof PlanOptions, unknown>> | undefined;
   const keys = [
     "allowWorkteamDeletion",
     "restoreWorkteams",
@@ -61,12 +81,99 @@ export function readPlanFile(file: string): PlanFile {
     "rotateClientSecret",
   ];
   if (!options || keys.some((k) => typeof options[k as keyof PlanOptions] !== "boolean")) {
-    throw new UserError(`${file}: its options are not wfplan's; nothing was changed`, { hint });
+    throw new UserError(`${file}: ${what} are not wfplan's; nothing was changed`, {
+      hint: PLAN_HINT,
+    });
   }
-  if (typeof doc.specFile !== "string" || typeof doc.region !== "string") {
-    throw new UserError(`${file}: not a wfplan plan file (no spec file or region)`, { hint });
+}
+
+// ---------------------------------------------------------------- fleets
+
+const FLEET_KIND = "wfplan-fleet-plan";
+
+/**
+ * A fleet's saved plan (`plan --out FILE` with `targets`): one file, and per target what a single
+ * plan file holds (its merged spec, options, snapshot, fingerprint and plan) with its id. The
+ * fleet's own spec is kept too: apply assumes each target's role again from it. No secret.
+ */
+export interface FleetPlanFile {
+  kind: typeof FLEET_KIND;
+  formatVersion: 1;
+  wfplanVersion: string;
+  createdAt: string;
+  specFile: string;
+  /** The fleet's spec, with its targets and policy.rollout. */
+  spec: Spec;
+  /** In the spec's order, after --target filtering. */
+  targets: FleetPlanFileTarget[];
+}
+
+export interface FleetPlanFileTarget {
+  /** `ACCOUNT/REGION`. */
+  id: string;
+  account: string;
+  region: string;
+  /** Its position in the fleet spec's `targets`. */
+  index: number;
+  roleArn?: string;
+  /** The target's own single-target spec (the overrides merged). */
+  spec: Spec;
+  options: PlanOptions;
+  fingerprint: string;
+  snapshot: LiveSnapshot;
+  plan: Plan;
+}
+
+export function saveFleetPlanFile(
+  file: string,
+  content: Omit<FleetPlanFile, "kind" | "formatVersion" | "wfplanVersion">,
+): void {
+  const doc: FleetPlanFile = {
+    kind: FLEET_KIND,
+    formatVersion: 1,
+    wfplanVersion: pkg.version,
+    ...content,
+    specFile: resolve(content.specFile),
+  };
+  writePrivateJson(file, doc);
+}
+
+/** Whether a plan file is a fleet's, to choose its reader (the file is read again by it). */
+export function isFleetPlanFile(file: string): boolean {
+  return readJsonFile<{ kind?: unknown }>(file, "plan file")?.kind === FLEET_KIND;
+}
+
+/** A fleet plan file, checked as readPlanFile checks a single one, per target. */
+export function readFleetPlanFile(file: string): FleetPlanFile {
+  const doc = readJsonFile<FleetPlanFile>(file, "plan file");
+  if (doc?.kind !== FLEET_KIND || doc.formatVersion !== 1) {
+    throw new UserError(`${file}: not a wfplan fleet plan file (format version 1)`, {
+      hint: PLAN_HINT,
+    });
   }
-  return { ...(doc as PlanFile), spec: spec.data };
+  const spec = savedSpec(file, doc.spec, "spec");
+  if (typeof doc.specFile !== "string" || !Array.isArray(doc.targets) || !spec.targets) {
+    throw new UserError(`${file}: not a wfplan fleet plan file (no spec file or targets)`, {
+      hint: PLAN_HINT,
+    });
+  }
+  const targets = doc.targets.map((t, i) => {
+    const where = `targets[${i}]`;
+    if (
+      typeof t?.id !== "string" ||
+      typeof t.account !== "string" ||
+      typeof t.region !== "string" ||
+      typeof t.index !== "number" ||
+      typeof t.fingerprint !== "string"
+    ) {
+      throw new UserError(`${file}: ${where} is not a planned target; nothing was changed`, {
+        hint: PLAN_HINT,
+      });
+    }
+    savedOptions(file, t.options, `the options of ${where}`);
+    return { ...t, spec: savedSpec(file, t.spec, `${where}.spec`) };
+  });
+  return { ...(doc as FleetPlanFile), spec, targets };
 }
 
 /**

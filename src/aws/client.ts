@@ -2,7 +2,7 @@
  * The one place that builds the SageMaker client: region, profile and endpoint from flags, else the
  * SDK's chain; a timeout on every request; and every setting checked before the first call.
  */
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SageMakerClient, type SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
 import { loadSharedConfigFiles } from "@smithy/core/config";
 import { UserError } from "../errors.ts";
 import { parseDuration } from "../values/duration.ts";
@@ -17,8 +17,11 @@ export interface AwsOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
-  /** Fixed credentials (the demo's, for its emulator); otherwise the SDK's chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Fixed credentials (the demo's, for its emulator), or a provider (a fleet target's assumed
+   * role, aws/accounts.ts); otherwise the SDK's chain.
+   */
+  credentials?: SageMakerClientConfig["credentials"];
 }
 
 /** The SDK warns about Node 20 on every run; wfplan supports Node 20 (its documented switch). */
@@ -64,24 +67,13 @@ export async function connect(opts: AwsOptions, specRegion?: string): Promise<Co
     });
   }
   const endpoint = opts.endpointUrl ?? endpointFromEnv();
-  const profile = opts.profile ?? process.env.AWS_PROFILE;
-  if (profile && !opts.credentials) await checkProfile(profile, Boolean(opts.profile));
+  await checkNamedProfile(opts);
   const client = new SageMakerClient({
     region: specRegion ?? opts.region,
     profile: opts.profile,
     endpoint: opts.endpointUrl,
     credentials: opts.credentials,
-    // Throttling, 5xx and timeouts are retried by the SDK; adaptive mode also slows down when throttled.
-    retryMode: "adaptive",
-    maxAttempts: MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: CONNECT_TIMEOUT_MS,
-      requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
-    },
-    // The SDK's own warnings (such as "Multiple credential sources detected") are its to debug,
-    // not the user's to read: shown only with WFPLAN_DEBUG.
-    logger: process.env.WFPLAN_DEBUG ? debugLogger : quietLogger,
+    ...sdkSettings(timeoutMs),
   });
   const region = await regionOf(client);
   const where = endpoint ?? `https://api.sagemaker.${region}.amazonaws.com`;
@@ -131,6 +123,32 @@ export async function connect(opts: AwsOptions, specRegion?: string): Promise<Co
     { step: "initialize", name: "wfplanWhere" },
   );
   return { client, region };
+}
+
+/**
+ * What every SDK client wfplan makes shares (connect's, and the STS clients of aws/accounts.ts):
+ * retries, timeouts, the quiet logger.
+ */
+export function sdkSettings(timeoutMs: number) {
+  return {
+    // Throttling, 5xx and timeouts are retried by the SDK; adaptive mode also slows down when throttled.
+    retryMode: "adaptive",
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    },
+    // The SDK's own warnings (such as "Multiple credential sources detected") are its to debug,
+    // not the user's to read: shown only with WFPLAN_DEBUG.
+    logger: process.env.WFPLAN_DEBUG ? debugLogger : quietLogger,
+  };
+}
+
+/** A named profile (--profile, else AWS_PROFILE), when one is used, exists: checked before any call. */
+export async function checkNamedProfile(opts: AwsOptions): Promise<void> {
+  const profile = opts.profile ?? process.env.AWS_PROFILE;
+  if (profile && !opts.credentials) await checkProfile(profile, Boolean(opts.profile));
 }
 
 function endpointFromEnv(): string | undefined {

@@ -5,6 +5,7 @@
  */
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import { APPROVAL_LEVELS } from "../core/impact.ts";
 import { DeclinedError, ReportedError, UserError } from "../errors.ts";
 import { parseDuration, WAIT_ALLOWED, WAIT_RANGE } from "../values/duration.ts";
 import {
@@ -62,6 +63,15 @@ function program(): Command {
       .option(
         "--rotate-client-secret",
         "send the OIDC config with the secret even when nothing visible differs",
+      )
+      .option(
+        "--no-preflight",
+        "skip the checks of the identity provider and the AWS resources the spec names",
+      )
+      .option(
+        "--target <ACCOUNT/REGION>",
+        "with a fleet spec, only this target (repeatable); wfplan targets lists them",
+        targetId,
       );
 
   aws(
@@ -97,6 +107,18 @@ function program(): Command {
         .option("-f, --file <FILE>", "the spec file", DEFAULT_SPEC)
         .option("--auto-approve", "do not ask for confirmation")
         .option(
+          "--only-fresh",
+          "with a fleet's PLANFILE, apply the targets whose live state is unchanged; the stale ones are not started",
+        )
+        .addOption(
+          new Option(
+            "--require-approval <LEVEL>",
+            "with --auto-approve or a plan file, still ask before broadening changes, or before any security-relevant one",
+          )
+            .choices(APPROVAL_LEVELS)
+            .default("never"),
+        )
+        .option(
           "--timeout <DURATION>",
           "how long to wait for the workforce to become Active (default: policy.waitTimeout, else 15m)",
           waitTimeout,
@@ -118,6 +140,25 @@ function program(): Command {
     }
     const { applyCommand } = await import("./commands/apply.ts");
     process.exitCode = await applyCommand({ ...opts, ...cli.opts(), planFile });
+  });
+
+  aws(
+    cli
+      .command("targets")
+      .description(
+        "print a fleet spec's target ids (ACCOUNT/REGION), or the GitHub Actions matrix of them",
+      )
+      .option("-f, --file <FILE>", "the spec file", DEFAULT_SPEC)
+      .option("--github-matrix", 'print {"include":[{"target":"ACCOUNT/REGION"},…]}')
+      .option(
+        "--chunk <N>",
+        "with --github-matrix, an array of matrices of at most N targets (1-256)",
+        chunk,
+      )
+      .option("--target <ACCOUNT/REGION>", "only this target (repeatable)", targetId),
+  ).action(async (opts) => {
+    const { targetsCommand } = await import("./commands/targets.ts");
+    await targetsCommand({ ...opts, ...cli.opts() });
   });
 
   aws(
@@ -226,6 +267,26 @@ function waitTimeout(value: string): string {
     throw new InvalidArgumentError(`expected ${WAIT_ALLOWED}`);
   }
   return value;
+}
+
+/** `--target`, repeatable: each an `ACCOUNT/REGION` id, collected in order. */
+function targetId(value: string, previous: string[] = []): string[] {
+  const [account, region, ...rest] = value.split("/");
+  if (rest.length > 0 || !/^\d{12}$/.test(account ?? "") || !REGION_PATTERN.test(region ?? "")) {
+    throw new InvalidArgumentError(
+      "expected ACCOUNT/REGION, a 12-digit account and a region, such as 123456789012/us-east-1",
+    );
+  }
+  return [...previous, value];
+}
+
+/** A GitHub Actions matrix holds at most 256 jobs. */
+function chunk(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) {
+    throw new InvalidArgumentError("expected a whole number from 1 to 256");
+  }
+  return n;
 }
 
 function integer(value: string): number {

@@ -139,8 +139,13 @@ function pick(obj: Comparable, keys: string[]): Comparable {
  * Changes are told apart by their path's segments, not by the dotted path shown: a key may hold a
  * dot (`m.x` and `m: {x}` are two fields).
  */
-export function fieldChanges(before: Comparable, after: Comparable, prefix: string): Change[] {
-  const byPath = new Map<string, Change>();
+export function fieldChanges(
+  before: Comparable,
+  after: Comparable,
+  prefix: string,
+): Omit<Change, "impact">[] {
+  // Classified by the planner (core/impact.ts), which knows the resource.
+  const byPath = new Map<string, Omit<Change, "impact">>();
   // deep-diff skips a key that is the empty string when only the right side has it (it tests the
   // key for truth), and the API allows such a key in some maps: every key is diffed with a prefix.
   for (const d of deepDiff(keyed(before), keyed(after)) ?? []) {

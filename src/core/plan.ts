@@ -7,6 +7,12 @@ import type { Spec, WorkteamSpec } from "../spec/schema.ts";
 import { formatSecretRef, parseSecretRef } from "../spec/secret-ref.ts";
 import { effectiveWorkforce, TEAM_FIELDS, teamFieldPresent } from "./effective.ts";
 import {
+  classify,
+  countImpact,
+  type UnclassifiedChange,
+  type UnclassifiedResource,
+} from "./impact.ts";
+import {
   desiredWorkforce,
   desiredWorkteam,
   fieldChanges,
@@ -14,9 +20,9 @@ import {
   liveWorkteam,
   visibleTags,
 } from "./normalize.ts";
+import { judgePreflight } from "./preflight.ts";
 import type {
   Blocker,
-  Change,
   LiveState,
   Notice,
   Plan,
@@ -99,12 +105,6 @@ export function plan(
       path: "workforce.oidcConfig.clientSecret",
     });
   }
-  if (context.locate) {
-    for (const note of [...notes.blockers, ...notes.warnings]) {
-      const at = note.path && context.locate(note.path);
-      if (at) note.location = at;
-    }
-  }
   if (workforce.create) {
     steps.push({ kind: "create-workforce", sendsSecret }, wait);
   } else if (workforce.fields.length > 0) {
@@ -118,8 +118,21 @@ export function plan(
   }
   steps.push(...teams.steps);
   if (steps.length > 0) steps.push({ kind: "verify" });
+  // Judged on the steps the plan would run: a wrong reference it sends blocks it.
+  const preflight = judgePreflight(context.preflight, steps);
+  notes.blockers.push(...preflight.blockers);
+  notes.warnings.push(...preflight.warnings);
+  if (context.locate) {
+    for (const note of [...notes.blockers, ...notes.warnings]) {
+      const at = note.path && context.locate(note.path);
+      if (at) note.location = at;
+    }
+  }
 
-  const resources = [...(workforce.resource ? [workforce.resource] : []), ...teams.resources];
+  // Each change gets its impact here, where its resource's action is known.
+  const resources = [...(workforce.resource ? [workforce.resource] : []), ...teams.resources].map(
+    classify,
+  );
   const count = (action: ResourcePlan["action"]) =>
     resources.filter((r) => r.action === action).length;
   return {
@@ -130,17 +143,19 @@ export function plan(
     steps: notes.blockers.length > 0 ? [] : steps,
     ...notes,
     sendsSecret,
+    preflight: preflight.results,
     summary: {
       add: count("create"),
       change: count("update"),
       delete: count("delete"),
       recreate: count("recreate"),
+      impact: countImpact(resources),
     },
   };
 }
 
 interface WorkforcePart {
-  resource?: ResourcePlan;
+  resource?: UnclassifiedResource;
   create: boolean;
   /** The workforce fields UpdateWorkforce sends (top-level names). */
   fields: string[];
@@ -283,7 +298,7 @@ function serviceRuleBlockers(spec: Spec, wf: WorkforceLive, notes: Notes): void 
 }
 
 interface TeamsPart {
-  resources: ResourcePlan[];
+  resources: UnclassifiedResource[];
   steps: Step[];
   deleteForOidc: string[];
   prune: string[];
@@ -327,7 +342,7 @@ function planWorkteams(
   }
 
   const steps: Step[] = [];
-  const resources: ResourcePlan[] = [];
+  const resources: UnclassifiedResource[] = [];
   const create = (name: string, source: TeamSource) =>
     steps.push({ kind: "create-workteam", name, source });
   const prefix = (name: string) => `workteams.${name}`;
@@ -452,7 +467,7 @@ function teamChanges(
   now: WorkteamConfig,
   tags: Tags | undefined,
   prefix: string,
-): Change[] {
+): UnclassifiedChange[] {
   const want = desiredWorkteam(teamSpec);
   const changes = fieldChanges(liveWorkteam(now, want), want, prefix);
   if (teamSpec.tags) {
@@ -501,12 +516,12 @@ function withTags(fields: Record<string, unknown>, tags: Record<string, string> 
 }
 
 /** The secret's line goes with the other OIDC fields. */
-function insertSecret(changes: Change[], secret: Change): void {
+function insertSecret(changes: UnclassifiedChange[], secret: UnclassifiedChange): void {
   const lastOidc = changes.findLastIndex((c) => c.path.startsWith("workforce.oidcConfig."));
   changes.splice(lastOidc + 1, 0, secret);
 }
 
-function secretChange(action: "create" | "update", ref: string): Change {
+function secretChange(action: "create" | "update", ref: string): UnclassifiedChange {
   const parsed = parseSecretRef(ref);
   return {
     path: "workforce.oidcConfig.clientSecret",

@@ -93,6 +93,13 @@ export interface LiveState {
 export type Action = "create" | "update" | "delete" | "no-op";
 export type ResourceAction = Action | "recreate";
 
+/**
+ * What a change does to who can reach the workforce (README, "Impact"), most serious first:
+ * a workteam deleted or recreated; a change to the identity provider; access widened; access
+ * narrowed; nothing of the kind.
+ */
+export type Impact = "destructive" | "lockout-risk" | "broadening" | "narrowing" | "neutral";
+
 export interface Change {
   /** The spec path of the field, such as `workforce.sourceIpConfig.cidrs`. */
   path: string;
@@ -101,6 +108,8 @@ export interface Change {
   after?: unknown;
   /** The value is secret: shown and saved only as "(sensitive)". */
   sensitive: boolean;
+  /** What it does to access (core/impact.ts). */
+  impact: Impact;
 }
 
 /** Where a created workteam's fields come from: the spec, a backup, or both (spec fields win). */
@@ -115,6 +124,11 @@ export interface ResourcePlan {
   /** A workteam created or recreated: which of its fields come from the spec, which from a backup. */
   fields?: { source: TeamSource; fromSpec: string[]; fromBackup: string[] };
   changes: Change[];
+  /**
+   * Its own impact (core/impact.ts): the most serious of its changes', and destructive for a
+   * workteam deleted or recreated (also one with no field changes). Set by the planner.
+   */
+  impact?: Impact;
 }
 
 export type Step =
@@ -138,7 +152,8 @@ export interface Blocker {
     | "too-many-workteams"
     | "secret-unavailable"
     | "service-rule"
-    | "failed-workforce-nothing-to-send";
+    | "failed-workforce-nothing-to-send"
+    | "preflight";
   message: string;
   hint?: string;
   workteams?: string[];
@@ -155,6 +170,48 @@ export interface Notice {
   location?: string;
 }
 
+// ---------------------------------------------------------------- preflight checks
+
+/** The preflight checks (README, "Preflight"). */
+export type PreflightCheck =
+  | "oidc-discovery"
+  | "oidc-jwks"
+  | "sns-topic"
+  | "vpc"
+  | "vpc-subnets"
+  | "vpc-security-groups"
+  | "vpc-dns"
+  | "cognito-user-pool"
+  | "cognito-app-client"
+  | "cognito-user-group";
+
+/**
+ * What one preflight check found, before the plan is known: the reference is fine, is wrong, or
+ * could not be checked (unreachable, access denied, an operation the endpoint does not serve).
+ */
+export interface PreflightFinding {
+  check: PreflightCheck;
+  /** What was checked: an issuer URL, a topic ARN, a VPC id, a user pool id. */
+  subject: string;
+  outcome: "ok" | "problem" | "unchecked";
+  message: string;
+  hint?: string;
+  /**
+   * The spec paths of the reference (`workforce.oidcConfig`, `workteams.annotators.notificationConfiguration`):
+   * a problem blocks the plan when the plan changes something under one of them, else it warns.
+   */
+  paths: string[];
+}
+
+/** A preflight check's result in the plan. */
+export interface PreflightResult {
+  check: PreflightCheck | "all";
+  subject: string;
+  status: "pass" | "warn" | "fail" | "skipped";
+  message: string;
+  hint?: string;
+}
+
 /**
  * What the session learned besides the live state: inputs of the planner, so that the plan it
  * returns is final.
@@ -166,6 +223,8 @@ export interface PlanContext {
   secretProblem?: { message: string; hint?: string };
   /** Where a spec field is (`file:line:column`), for the notes that name one. */
   locate?: (path: string) => string | undefined;
+  /** What the preflight checks found; "skipped" when they were turned off (--no-preflight). */
+  preflight?: PreflightFinding[] | "skipped";
 }
 
 export interface PlanOptions {
@@ -188,5 +247,14 @@ export interface Plan {
   unmanaged: string[];
   /** Whether applying sends the OIDC client secret (so its reference must resolve). */
   sendsSecret: boolean;
-  summary: { add: number; change: number; delete: number; recreate: number };
+  /** The preflight checks' results; empty when none ran (nothing to check, or no context). */
+  preflight: PreflightResult[];
+  summary: {
+    add: number;
+    change: number;
+    delete: number;
+    recreate: number;
+    /** How many changes of each impact class. */
+    impact: Record<Impact, number>;
+  };
 }

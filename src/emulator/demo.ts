@@ -2,20 +2,23 @@
 import type { Emulator } from "./server.ts";
 import type { Workteam } from "./state.ts";
 
+/** The demo workforce's OIDC configuration on the wire (the fleet seed's too). */
+export const DEMO_OIDC = {
+  ClientId: "0oa1example",
+  ClientSecret: "the-old-demo-secret",
+  Issuer: "https://idp.example.com",
+  AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+  TokenEndpoint: "https://idp.example.com/oauth2/token",
+  UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
+  LogoutEndpoint: "https://idp.example.com/logout",
+  JwksUri: "https://idp.example.com/oauth2/keys",
+  Scope: "openid profile email",
+};
+
 export function seedDemo(emu: Emulator): void {
   emu.invoke("CreateWorkforce", {
     WorkforceName: "labelers",
-    OidcConfig: {
-      ClientId: "0oa1example",
-      ClientSecret: "the-old-demo-secret",
-      Issuer: "https://idp.example.com",
-      AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-      TokenEndpoint: "https://idp.example.com/oauth2/token",
-      UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-      LogoutEndpoint: "https://idp.example.com/logout",
-      JwksUri: "https://idp.example.com/oauth2/keys",
-      Scope: "openid profile email",
-    },
+    OidcConfig: DEMO_OIDC,
     SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
     Tags: [{ Key: "team", Value: "ml" }],
   });

@@ -7,13 +7,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ApiError } from "./errors.ts";
 import { refuse } from "./rules.ts";
-import type {
-  EmulatorState,
-  StoredWorkforce,
-  StoredWorkteam,
-  Tags,
-  Workforce,
-  Workteam,
+import {
+  accountOf,
+  type EmulatorState,
+  type StoredWorkforce,
+  type StoredWorkteam,
+  type Tags,
+  type Workforce,
+  type Workteam,
 } from "./state.ts";
 
 export { ApiError };
@@ -21,6 +22,8 @@ export { ApiError };
 export interface OperationContext {
   state: EmulatorState;
   region: string;
+  /** The caller's account (of its access key): it sees, and makes, only that account's entries. */
+  account: string;
   /** Epoch milliseconds. */
   now: number;
   createDelayMs: number;
@@ -41,6 +44,10 @@ const MAX_TAGS = 50;
 
 const validation = (message: string) => new ApiError("ValidationException", message);
 const seconds = (ms: number) => ms / 1000;
+
+/** An entry of the caller's own account and region: the only ones an operation sees. */
+const isHere = (ctx: OperationContext, entry: { region: string; account?: string }) =>
+  entry.region === ctx.region && accountOf(entry, ctx.state) === ctx.account;
 
 /** Finishes the Initializing/Updating transitions whose time has come. */
 export function settle(state: EmulatorState, now: number): void {
@@ -77,16 +84,17 @@ export const operations: Record<string, Handler> = {
       : undefined;
     const cidrs = [...(((input.SourceIpConfig as Input)?.Cidrs as string[]) ?? [])];
     checkSourceIpAndVpc(cidrs, vpc);
-    const existing = ctx.state.workforces.find((w) => w.region === ctx.region);
+    const existing = ctx.state.workforces.find((w) => isHere(ctx, w));
     if (existing) {
       throw refuse(
         "oneWorkforcePerRegion",
         `A private workforce already exists in ${ctx.region} (${existing.WorkforceName}); an account has one private workforce per region.`,
       );
     }
-    const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.state.accountId}:workforce/${name}`;
+    const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.account}:workforce/${name}`;
     const wf: StoredWorkforce = {
       region: ctx.region,
+      account: ctx.account,
       WorkforceName: name,
       WorkforceArn: arn,
       CreateDate: seconds(ctx.now),
@@ -110,7 +118,7 @@ export const operations: Record<string, Handler> = {
   },
 
   ListWorkforces(input, ctx) {
-    const here = ctx.state.workforces.filter((w) => w.region === ctx.region);
+    const here = ctx.state.workforces.filter((w) => isHere(ctx, w));
     const page = listPage(
       here,
       input,
@@ -181,7 +189,7 @@ export const operations: Record<string, Handler> = {
   },
 
   ListWorkteams(input, ctx) {
-    const here = ctx.state.workteams.filter((t) => t.region === ctx.region);
+    const here = ctx.state.workteams.filter((t) => isHere(ctx, t));
     const page = listPage(
       here,
       input,
@@ -202,7 +210,7 @@ export const operations: Record<string, Handler> = {
     checkTagList(input.Tags);
     const wf = input.WorkforceName
       ? findWorkforce(ctx, input.WorkforceName as string)
-      : ctx.state.workforces.find((w) => w.region === ctx.region);
+      : ctx.state.workforces.find((w) => isHere(ctx, w));
     if (!wf) throw validation(`No private workforce exists in ${ctx.region}; create one first.`);
     checkMembersAgainst(members, kind, wf);
     if (wf.Status === "Updating" || wf.Status === "Initializing") {
@@ -211,7 +219,7 @@ export const operations: Record<string, Handler> = {
         `Workforce ${wf.WorkforceName} is ${wf.Status}; create work teams when it is Active.`,
       );
     }
-    const teams = ctx.state.workteams.filter((t) => t.region === ctx.region);
+    const teams = ctx.state.workteams.filter((t) => isHere(ctx, t));
     if (teams.some((t) => t.WorkteamName === name)) {
       throw refuse("workteamNameTaken", `Workteam ${name} already exists.`);
     }
@@ -221,9 +229,10 @@ export const operations: Record<string, Handler> = {
         `The account already has ${MAX_WORKTEAMS} work teams in ${ctx.region}, the maximum.`,
       );
     }
-    const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.state.accountId}:workteam/private-crowd/${name}`;
+    const arn = `arn:aws:sagemaker:${ctx.region}:${ctx.account}:workteam/private-crowd/${name}`;
     const team: StoredWorkteam = {
       region: ctx.region,
+      account: ctx.account,
       WorkteamName: name,
       WorkteamArn: arn,
       WorkforceArn: wf.WorkforceArn,
@@ -282,7 +291,9 @@ export const operations: Record<string, Handler> = {
   },
 
   ListLabelingJobsForWorkteam(input, ctx) {
-    const team = ctx.state.workteams.find((t) => t.WorkteamArn === input.WorkteamArn);
+    const team = ctx.state.workteams.find(
+      (t) => isHere(ctx, t) && t.WorkteamArn === input.WorkteamArn,
+    );
     if (!team) throw new ApiError("ResourceNotFound", `Workteam ${input.WorkteamArn} not found.`);
     const after = input.CreationTimeAfter as number | undefined;
     const before = input.CreationTimeBefore as number | undefined;
@@ -365,33 +376,47 @@ export const MUTATING = new Set([
 ]);
 
 function findWorkforce(ctx: OperationContext, name: string): StoredWorkforce {
-  const wf = ctx.state.workforces.find((w) => w.region === ctx.region && w.WorkforceName === name);
+  const wf = ctx.state.workforces.find((w) => isHere(ctx, w) && w.WorkforceName === name);
   if (!wf)
     throw validation(ctx.workforceNotFoundMessage ?? `No workforce found with name ${name}.`);
   return wf;
 }
 
 function findWorkteam(ctx: OperationContext, name: string): StoredWorkteam {
-  const team = ctx.state.workteams.find((t) => t.region === ctx.region && t.WorkteamName === name);
+  const team = ctx.state.workteams.find((t) => isHere(ctx, t) && t.WorkteamName === name);
   if (!team) throw validation(`The work team ${name} does not exist.`);
   return team;
 }
 
 function jobsOf(ctx: OperationContext, team: StoredWorkteam) {
   return ctx.state.labelingJobs.filter(
-    (j) => j.workteamName === team.WorkteamName && (j.region ?? team.region) === team.region,
+    (j) =>
+      j.workteamName === team.WorkteamName &&
+      (j.region ?? team.region) === team.region &&
+      accountOf(j, ctx.state) === accountOf(team, ctx.state),
   );
 }
 
-/** Tags can be listed and changed on workteams; a workforce's are set when it is created only. */
+/**
+ * Tags can be listed and changed on workteams; a workforce's are set when it is created only.
+ * Another account's resource does not exist for the caller.
+ */
 function requireTaggable(ctx: OperationContext, arn: string): void {
-  if (ctx.state.workforces.some((w) => w.WorkforceArn === arn)) {
+  if (
+    ctx.state.workforces.some(
+      (w) => accountOf(w, ctx.state) === ctx.account && w.WorkforceArn === arn,
+    )
+  ) {
     throw refuse(
       "workforceTagsAtCreationOnly",
       `The tags of workforce ${arn} are set when it is created; they cannot be listed or changed.`,
     );
   }
-  if (!ctx.state.workteams.some((t) => t.WorkteamArn === arn))
+  if (
+    !ctx.state.workteams.some(
+      (t) => accountOf(t, ctx.state) === ctx.account && t.WorkteamArn === arn,
+    )
+  )
     throw validation(`Resource ${arn} does not exist.`);
 }
 
@@ -506,12 +531,12 @@ function setTags(state: EmulatorState, arn: string, tags: unknown): void {
 }
 
 function wireWorkforce(wf: StoredWorkforce): Workforce {
-  const { region, secretDigest, secretUpdates, pending, ...wire } = wf;
+  const { region, account, secretDigest, secretUpdates, pending, ...wire } = wf;
   return structuredClone(wire);
 }
 
 function wireWorkteam(team: StoredWorkteam): Workteam {
-  const { region, ...wire } = team;
+  const { region, account, ...wire } = team;
   return structuredClone(wire);
 }
 

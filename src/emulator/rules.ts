@@ -130,6 +130,8 @@ export const COMMON_ERRORS = new Set([
   "AccessDeniedException",
   "MissingAuthenticationTokenException",
   "IncompleteSignatureException",
+  "ExpiredTokenException",
+  "UnrecognizedClientException",
   "SerializationException",
   "UnknownOperationException",
 ]);

@@ -2,6 +2,26 @@
  * The local SageMaker workforce API: AWS JSON 1.1 over HTTP on loopback (`POST /`,
  * `X-Amz-Target: SageMaker.<Operation>`), so the AWS SDKs and the AWS CLI work against it with an
  * endpoint URL. Also serves a small admin API under /_emulator/ for tests, and injects faults.
+ *
+ * On the same port, the SNS, EC2 and Cognito reads of the preflight checks (references.ts), told
+ * apart by the service in the request's signature scope (`Credential=…/<region>/<service>/…`),
+ * else by the Cognito X-Amz-Target prefix or the query protocol's `Version`. Their state is
+ * `EmulatorState.references`; the admin route `POST /_emulator/references` adds to it (body: a
+ * `References` with any of its lists, each entry replacing the one with its ARN or id), e.g.
+ *   {"topics": [{"arn": "arn:aws:sns:us-east-1:123456789012:labeling", "policy": "{…}"}],
+ *    "vpcs": [{"id": "vpc-0abc", "dnsHostnames": true}],
+ *    "subnets": [{"id": "subnet-1", "vpcId": "vpc-0abc"}],
+ *    "securityGroups": [{"id": "sg-1", "vpcId": "vpc-0abc"}],
+ *    "userPools": [{"id": "us-east-1_AbC", "clients": ["client1"], "groups": ["labelers"]}]}
+ * Faults other than `referenceReads` apply to SageMaker calls only, and those reads do not count
+ * towards `throttleEvery` and `errorEvery`.
+ *
+ * Accounts and STS (sts.ts): a request acts in its access key's account, and sees only that
+ * account's entries in its region. STS (`GetCallerIdentity`, `AssumeRole`) is served on the same
+ * port, told apart by the `sts` of its signature's scope. Admin routes seed the accounts:
+ * `POST /_emulator/access-keys` (`{"AKIA…": "111111111111"}`, access key id → account) and
+ * `POST /_emulator/roles` (`["arn:aws:iam::222222222222:role/wfplan"]`, the roles AssumeRole may
+ * assume).
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -10,7 +30,29 @@ import type { AddressInfo } from "node:net";
 import { ApiError } from "./errors.ts";
 import { isModeled, validateInput, validationMessage } from "./model.ts";
 import { MUTATING, type OperationContext, operations, settle } from "./operations.ts";
-import { type EmulatorState, emptyState, parseState, saveState } from "./state.ts";
+import {
+  answerReference,
+  mergeReferences,
+  type ReferenceService,
+  referenceServiceOf,
+} from "./references.ts";
+import {
+  checkAccounts,
+  type EmulatorState,
+  emptyReferences,
+  emptyState,
+  parseState,
+  type References,
+  saveState,
+} from "./state.ts";
+import {
+  accessKeyOf,
+  answerSts,
+  type Caller,
+  callerOf,
+  isStsRequest,
+  type StsRequest,
+} from "./sts.ts";
 
 export interface Faults {
   /** Answer every Nth API call with ThrottlingException. */
@@ -28,6 +70,12 @@ export interface Faults {
   workforceNotFoundMessage?: string;
   /** Holds the answer to the next `count` calls of `operation` for `ms`, after doing what they ask. */
   delayAnswer?: { operation: string; ms: number; count: number };
+  /**
+   * Every SNS, EC2 and Cognito read of the preflight checks answers as an endpoint that does not
+   * serve it (`InvalidAction`, `UnknownOperationException`) or a role without the permission
+   * (`AuthorizationError`, `UnauthorizedOperation`, `AccessDeniedException`).
+   */
+  referenceReads?: "UnknownOperation" | "AccessDenied";
 }
 
 export interface EmulatorOptions {
@@ -51,7 +99,11 @@ export interface EmulatorOptions {
 
 export interface CallRecord {
   operation: string;
+  /** The service of a preflight read (SNS, EC2, Cognito) or of STS; absent for SageMaker. */
+  service?: ReferenceService | "sts";
   region: string;
+  /** The account the call acted in (its access key's), when it is not the default account. */
+  account?: string;
   status: number;
   errorType?: string;
 }
@@ -70,14 +122,30 @@ export interface Emulator {
    * an exact point of a client's sequence (with `invoke`) instead of sleeping. Returns "stop".
    */
   onCall(listener: CallListener): () => void;
-  /** Tests: run an operation directly on the state, as another client's request would. */
-  invoke(operation: string, input: Record<string, unknown>, region?: string): unknown;
+  /** Tests: add SNS topics, VPC parts, user pools (each replacing the one with its ARN or id). */
+  seedReferences(refs: Partial<References>): References;
+  /** Tests: add access keys (access key id → account), each replacing the one with its id. */
+  seedAccessKeys(keys: Record<string, string>): Record<string, string>;
+  /** Tests: add IAM roles (ARNs) that sts:AssumeRole may assume. */
+  seedRoles(roles: string[]): string[];
+  /**
+   * Tests: run an operation directly on the state, as another client's request would: in the
+   * emulator's default region and the default account, or those `where` names (a region, or
+   * `{region, account}`).
+   */
+  invoke(
+    operation: string,
+    input: Record<string, unknown>,
+    where?: string | { region?: string; account?: string },
+  ): unknown;
   stop(): Promise<void>;
 }
 
 const JSON_11 = "application/x-amz-json-1.1";
 const MAX_BODY = 1024 * 1024;
 const CREDENTIAL_REGION = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/sagemaker\//;
+/** The region and service of a signature's credential scope. */
+const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\//;
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const defaultRegion = opts.region ?? "us-east-1";
@@ -85,6 +153,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     opts.stateFile && existsSync(opts.stateFile)
       ? parseState(readFileSync(opts.stateFile, "utf8"))
       : structuredClone(opts.seed ?? emptyState());
+  // A seed made before there were references, or accounts, has none.
+  state.references = { ...emptyReferences(), ...state.references };
+  state.accessKeys ??= {};
+  state.roles ??= [];
+  state.sessions ??= {};
   let faults: Faults = { ...opts.faults };
   let count = 0;
   const calls: CallRecord[] = [];
@@ -94,9 +167,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (opts.stateFile) saveState(opts.stateFile, state);
   };
 
-  const ctx = (region: string): OperationContext => ({
+  const ctx = (region: string, account = state.accountId): OperationContext => ({
     state,
     region,
+    account,
     now: clock(),
     createDelayMs: opts.createDelayMs ?? 2000,
     updateDelayMs: opts.updateDelayMs ?? 3000,
@@ -110,12 +184,107 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
   });
 
+  /** A call record's `account`: left out for the default account, as before there were accounts. */
+  const accountField = (caller: Caller) =>
+    caller.account === state.accountId ? {} : { account: caller.account };
+
+  /** An SNS, EC2 or Cognito read (references.ts), recorded as a call like SageMaker's. */
+  function reference(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: string,
+    service: ReferenceService,
+    scope: RegExpExecArray | null,
+    caller: Caller,
+  ): void {
+    const region = scope?.[1] ?? defaultRegion;
+    const answer = answerReference(
+      {
+        service,
+        region,
+        auth: String(req.headers.authorization ?? ""),
+        target: String(req.headers["x-amz-target"] ?? ""),
+        contentType: String(req.headers["content-type"] ?? ""),
+        body,
+      },
+      {
+        references: state.references,
+        accountId: caller.account,
+        callerArn: caller.arn,
+        defaultAccount: state.accountId,
+        refused: caller.refused,
+        defaultRegion,
+        fault: faults.referenceReads,
+      },
+    );
+    const { operation, status, errorType } = answer;
+    const record: CallRecord = { operation, service, region, ...accountField(caller), status };
+    if (errorType) record.errorType = errorType;
+    calls.push(record);
+    opts.log?.(`${status} ${service}:${operation}${errorType ? ` ${errorType}` : ""}`);
+    if (!errorType) {
+      const input =
+        service === "cognito-idp"
+          ? (JSON.parse(body) as Record<string, unknown>)
+          : Object.fromEntries(new URLSearchParams(body));
+      for (const listener of listeners) listener(record, input);
+    }
+    const headers: Record<string, string> = {
+      "content-type": answer.contentType,
+      "x-amzn-requestid": randomUUID(),
+    };
+    if (errorType && service === "cognito-idp") headers["x-amzn-errortype"] = errorType;
+    res.writeHead(status, headers).end(answer.body);
+  }
+
+  /** An STS call (sts.ts), recorded as a call like SageMaker's; no fault applies to it. */
+  function sts(
+    res: ServerResponse,
+    request: StsRequest,
+    scope: RegExpExecArray | null,
+    caller: Caller,
+  ): void {
+    const region = scope?.[1] ?? defaultRegion;
+    const answer = answerSts(request, state, clock());
+    if (answer.changed) persist();
+    const { operation, status, errorType } = answer;
+    const record: CallRecord = {
+      operation,
+      service: "sts",
+      region,
+      ...accountField(caller),
+      status,
+    };
+    if (errorType) record.errorType = errorType;
+    calls.push(record);
+    opts.log?.(`${status} sts:${operation}${errorType ? ` ${errorType}` : ""}`);
+    if (!errorType) for (const listener of listeners) listener(record, answer.input);
+    res
+      .writeHead(status, { "content-type": answer.contentType, "x-amzn-requestid": randomUUID() })
+      .end(answer.body);
+  }
+
   async function api(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const target = String(req.headers["x-amz-target"] ?? "");
+    const auth = String(req.headers.authorization ?? "");
+    const scope = CREDENTIAL_SCOPE.exec(auth);
+    const sessionToken = String(req.headers["x-amz-security-token"] ?? "");
+    const caller = callerOf(state, accessKeyOf(auth), clock(), sessionToken);
+    const contentType = String(req.headers["content-type"] ?? "");
+    if (!target && isStsRequest(scope?.[2], contentType, body)) {
+      return sts(res, { auth, sessionToken, contentType, body }, scope, caller);
+    }
+    const service = referenceServiceOf(scope?.[2], target, contentType, body);
+    if (service) return reference(req, res, body, service, scope, caller);
     const operation = target.startsWith("SageMaker.") ? target.slice("SageMaker.".length) : "";
     const region =
       CREDENTIAL_REGION.exec(String(req.headers.authorization ?? ""))?.[1] ?? defaultRegion;
-    const record: CallRecord = { operation: operation || target || "(none)", region, status: 200 };
+    const record: CallRecord = {
+      operation: operation || target || "(none)",
+      region,
+      ...accountField(caller),
+      status: 200,
+    };
     calls.push(record);
     const reply = (status: number, payload: unknown, errorType?: string) => {
       record.status = status;
@@ -139,7 +308,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     // As the service: an unsigned request is refused before anything else, then a body that is
     // not AWS JSON 1.1.
-    const auth = String(req.headers.authorization ?? "");
     if (!auth) {
       return fail(
         new ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403),
@@ -156,14 +324,28 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         ),
       );
     }
-    if (
-      String(req.headers["content-type"] ?? "")
-        .split(";")[0]!
-        .trim() !== JSON_11
-    ) {
+    if (caller.refused === "invalid") {
+      return fail(
+        new ApiError(
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.",
+        ),
+      );
+    }
+    if (caller.refused === "expired") {
+      return fail(
+        new ApiError(
+          "ExpiredTokenException",
+          "The security token included in the request is expired",
+          403,
+        ),
+      );
+    }
+    if (contentType.split(";")[0]!.trim() !== JSON_11) {
       return fail(new ApiError("SerializationException", `Content-Type must be ${JSON_11}.`));
     }
-    if (req.method !== "POST" || !operations[operation]) {
+    // Own entries only: an operation named after an Object method (toString) is no operation.
+    if (req.method !== "POST" || !Object.hasOwn(operations, operation)) {
       return fail(
         new ApiError(
           "UnknownOperationException",
@@ -193,7 +375,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const problems = validateInput(operation, input);
     if (problems.length > 0)
       return fail(new ApiError("ValidationException", validationMessage(problems)));
-    const c = ctx(region);
+    const c = ctx(region, caller.account);
     settle(state, c.now);
     try {
       const output = operations[operation]!(input, c);
@@ -223,6 +405,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       case "POST /_emulator/faults":
         faults = { ...parsed };
         return [200, faults];
+      case "POST /_emulator/references":
+        mergeReferences(
+          state.references,
+          parseState(JSON.stringify({ references: parsed })).references,
+        );
+        persist();
+        return [200, state.references];
+      case "POST /_emulator/access-keys":
+        return seeded(() => addAccessKeys(parsed));
+      case "POST /_emulator/roles":
+        return seeded(() => addRoles([parsed].flat()));
       case "POST /_emulator/labeling-jobs":
         state.labelingJobs.push(
           ...parseState(JSON.stringify({ labelingJobs: [parsed].flat() })).labelingJobs,
@@ -236,6 +429,29 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         return [200, state];
       default:
         return [404, { message: `no admin route ${method} ${path}` }];
+    }
+  }
+
+  function addAccessKeys(keys: Record<string, string>): Record<string, string> {
+    checkAccounts({ accessKeys: keys, roles: [] });
+    Object.assign(state.accessKeys, keys);
+    persist();
+    return state.accessKeys;
+  }
+
+  function addRoles(roles: string[]): string[] {
+    checkAccounts({ accessKeys: {}, roles });
+    for (const role of roles) if (!state.roles.includes(role)) state.roles.push(role);
+    persist();
+    return state.roles;
+  }
+
+  /** An admin route that seeds: a bad entry is the caller's error (400), with what is wrong. */
+  function seeded(seed: () => unknown): [number, unknown] {
+    try {
+      return [200, seed()];
+    } catch (e) {
+      return [400, { message: (e as Error).message }];
     }
   }
 
@@ -292,8 +508,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    invoke(operation, input, region = defaultRegion) {
-      const c = ctx(region);
+    seedReferences(refs) {
+      mergeReferences(state.references, structuredClone(refs));
+      persist();
+      return state.references;
+    },
+    seedAccessKeys: addAccessKeys,
+    seedRoles: addRoles,
+    invoke(operation, input, where) {
+      const { region = defaultRegion, account = state.accountId } =
+        typeof where === "string" ? { region: where } : (where ?? {});
+      const c = ctx(region, account);
       settle(state, c.now);
       const problems = validateInput(operation, input);
       if (problems.length > 0)

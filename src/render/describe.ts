@@ -1,6 +1,7 @@
 /** Words for a plan's parts, shared by every renderer (text, markdown, the Ink UI). Pure. */
+import { IMPACTS, securityRelevant } from "../core/impact.ts";
 import { SENSITIVE } from "../core/plan.ts";
-import type { Change, Notice, Plan, ResourcePlan, Step } from "../core/types.ts";
+import type { Change, Impact, Notice, Plan, ResourcePlan, Step } from "../core/types.ts";
 
 /** A value as a reader wants it: strings quoted, lists and mappings in flow style. */
 export function formatValue(v: unknown): string {
@@ -59,15 +60,100 @@ export function fieldName(c: Change): string {
 }
 
 export function changeLine(c: Change): string {
-  const name = fieldName(c);
+  return `${fieldName(c)}: ${changeValues(c)}`;
+}
+
+/** What a change does to its value: the value created, or before → after. */
+function changeValues(c: Change): string {
   switch (c.action) {
     case "create":
-      return `${name}: ${shownValue(c, "after")}`;
+      return shownValue(c, "after");
     case "delete":
-      return `${name}: ${shownValue(c, "before")} → (none)`;
+      return `${shownValue(c, "before")} → (none)`;
     case "update":
-      return `${name}: ${shownValue(c, "before")} → ${shownValue(c, "after")}`;
+      return `${shownValue(c, "before")} → ${shownValue(c, "after")}`;
   }
+}
+
+/** A change's or a resource's impact as a mark that reads without colour: `[broadening]`. */
+export const impactMark = (i: Impact): string => `[${i}]`;
+
+/** The colour of each impact, where there is colour; neutral has none. */
+export const IMPACT_TONE: Record<Impact, ActionTone | undefined> = {
+  destructive: "red",
+  "lockout-risk": "magenta",
+  broadening: "yellow",
+  narrowing: "yellow",
+  neutral: undefined,
+};
+
+/** The title of the security-relevant section, in every format. */
+export const SECURITY_TITLE = "Security-relevant changes";
+
+/** A line of the security-relevant section, and its class. */
+export interface SecurityItem {
+  impact: Impact;
+  text: string;
+}
+
+/**
+ * The security-relevant changes, most serious first, one line each with its whole path
+ * (`workforce.sourceIpConfig.cidrs: ["10.0.0.0/16"] → []`). A workteam deleted or recreated is one
+ * line, by its title and why, whatever its fields: it is the deletion that matters.
+ */
+export function securityItems(p: Plan): SecurityItem[] {
+  const items: SecurityItem[] = [];
+  const said = new Set<ResourcePlan>();
+  for (const e of securityRelevant(p)) {
+    if (e.change && e.impact !== "destructive") {
+      items.push({ impact: e.impact, text: `${e.change.path}: ${changeValues(e.change)}` });
+    } else if (!said.has(e.resource)) {
+      said.add(e.resource);
+      const why = resourceNotes(e.resource)[0];
+      items.push({
+        impact: e.impact,
+        text: `${resourceTitle(e.resource)}${why ? ` (${why})` : ""}`,
+      });
+    }
+  }
+  return items;
+}
+
+/** The security-relevant items grouped by class, most serious first; empty classes left out. */
+export function impactGroups(p: Plan): { impact: Impact; items: SecurityItem[] }[] {
+  const all = securityItems(p);
+  return IMPACTS.map((impact) => ({
+    impact,
+    items: all.filter((e) => e.impact === impact),
+  })).filter((g) => g.items.length > 0);
+}
+
+/** "Security-relevant: 1 destructive, 2 broadening." — undefined when every change is neutral. */
+export function impactCountLine(p: Plan): string | undefined {
+  const counts = p.summary.impact;
+  const parts = IMPACTS.filter((i) => i !== "neutral" && counts[i] > 0).map(
+    (i) => `${counts[i]} ${i}`,
+  );
+  return parts.length ? `Security-relevant: ${parts.join(", ")}.` : undefined;
+}
+
+/**
+ * The preflight checks in one line: failures are blockers and warnings are warnings already, so
+ * this says what passed (or that the checks were skipped). Undefined when none ran.
+ */
+export function preflightLine(p: Plan): string | undefined {
+  const results = p.preflight ?? [];
+  if (results.length === 0) return undefined;
+  if (results.some((r) => r.check === "all" && r.status === "skipped")) {
+    return "Preflight: skipped (--no-preflight).";
+  }
+  const passed = results.filter((r) => r.status === "pass");
+  const names = [...new Set(passed.map((r) => r.check))].join(", ");
+  const others = results.length - passed.length;
+  const checks = (n: number) => `${n} check${n === 1 ? "" : "s"}`;
+  const rest = `${checks(others)} in the blockers and warnings above`;
+  if (passed.length === 0) return `Preflight: no check passed; ${rest}.`;
+  return `Preflight: ${checks(passed.length)} passed (${names})${others ? `; ${rest}` : ""}.`;
 }
 
 export function stepLine(s: Step): string {

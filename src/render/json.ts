@@ -5,7 +5,7 @@
 
 import { SENSITIVE } from "../core/plan.ts";
 import { hasChanges } from "../core/questions.ts";
-import type { Plan } from "../core/types.ts";
+import type { Impact, Plan } from "../core/types.ts";
 import { stepLine, summaryLine } from "./describe.ts";
 
 export interface PlanMeta {
@@ -27,12 +27,14 @@ export function planDocument(p: Plan, meta: PlanMeta) {
         before: c.sensitive ? (c.before === undefined ? undefined : SENSITIVE) : c.before,
         after: c.sensitive ? SENSITIVE : c.after,
         sensitive: c.sensitive,
+        impact: c.impact,
       })),
     ),
     resources: p.resources.map(({ changes, ...r }) => r),
     steps: p.steps.map((s, i) => ({ index: i + 1, ...s, description: stepLine(s) })),
     blockers: p.blockers,
     warnings: p.warnings,
+    preflight: p.preflight,
     unmanaged: p.unmanaged,
     summary: {
       ...p.summary,
@@ -49,8 +51,10 @@ export function renderPlanJson(p: Plan, meta: PlanMeta): string {
 
 /** What an apply did, as one versioned JSON document (docs/plan-json.md). */
 export interface ApplyDocumentInput {
-  outcome: "applied" | "failed" | "interrupted" | "blocked" | "no-changes";
+  outcome: "applied" | "failed" | "interrupted" | "blocked" | "no-changes" | "needs-approval";
   plan: Plan;
+  /** needs-approval: the changes --require-approval held back, each with its impact. */
+  needsApproval?: readonly { path: string; impact: Impact }[];
   events: readonly unknown[];
   backupFile?: string;
   /** How the live state still differs; null when the apply ended before verify. */
@@ -59,6 +63,16 @@ export interface ApplyDocumentInput {
 
 export function applyDocument(a: ApplyDocumentInput) {
   const ran = a.outcome !== "blocked" && a.outcome !== "no-changes";
+  if (a.outcome === "needs-approval") {
+    return {
+      formatVersion: 1,
+      outcome: a.outcome,
+      summary: a.plan.summary,
+      needsApproval: a.needsApproval ?? [],
+      events: [],
+      remaining: [],
+    };
+  }
   return ran
     ? {
         formatVersion: 1,

@@ -9,9 +9,12 @@ import {
   ACTIONS,
   changeLine,
   fieldName,
+  impactGroups,
   noteText,
+  preflightLine,
   resourceNotes,
   resourceTitle,
+  SECURITY_TITLE,
   shownValue,
   statusLine,
   stepLine,
@@ -20,6 +23,9 @@ import {
 } from "./describe.ts";
 
 export const MARKDOWN_LIMIT = 60_000;
+/** The security-relevant section lists this many changes at most, each cut to this length. */
+const SECURITY_ENTRIES = 40;
+const SECURITY_LINE = 300;
 
 export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
   const head: string[] = [];
@@ -47,7 +53,10 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
     for (const w of p.warnings) head.push(`- ⚠️ ${noteText(w)}`);
     head.push("");
   }
+  head.push(...securitySection(p));
   if (hasChanges(p) && p.blockers.length && !p.steps.length) head.push(`${summaryLine(p)}`, "");
+  const preflight = preflightLine(p);
+  if (preflight) head.push(`_${preflight}_`, "");
   const unmanaged = unmanagedLine(p);
   if (unmanaged) head.push(`_${unmanaged}_`, "");
   if (!hasChanges(p)) return `${head.join("\n")}`;
@@ -94,4 +103,37 @@ export function renderPlanMarkdown(p: Plan, limit = MARKDOWN_LIMIT): string {
     used += line.length + 1;
   }
   return [...head, open, ...body, close].join("\n");
+}
+
+/**
+ * The changes a reviewer weighs first, grouped by class, most serious first; nothing when every
+ * change is neutral. Bounded (at most SECURITY_ENTRIES lines of SECURITY_LINE characters), so the
+ * diff below keeps its room under the limit.
+ */
+function securitySection(p: Plan): string[] {
+  const groups = impactGroups(p);
+  if (groups.length === 0) return [];
+  const out = [`**${SECURITY_TITLE}** (review these first):`, ""];
+  let shown = 0;
+  const total = groups.reduce((n, g) => n + g.items.length, 0);
+  for (const g of groups) {
+    if (shown >= SECURITY_ENTRIES) break;
+    out.push(`- **${g.impact}**`);
+    for (const { text } of g.items.slice(0, SECURITY_ENTRIES - shown)) {
+      const cut = text.length > SECURITY_LINE ? `${text.slice(0, SECURITY_LINE - 1)}…` : text;
+      out.push(`  - ${code(cut)}`);
+      shown++;
+    }
+  }
+  if (shown < total) out.push(`- … and ${total - shown} more, in the plan below`);
+  out.push("");
+  return out;
+}
+
+/** Inline code that shows `text` exactly: delimited by more backticks than any run in it. */
+function code(text: string): string {
+  const runs = (text.match(/`+/g) ?? []).map((r) => r.length);
+  const ticks = "`".repeat(Math.max(0, ...runs) + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${text}${pad}${ticks}`;
 }

@@ -1,16 +1,21 @@
 /** The plan as plain text, Terraform-style: symbols plus words, so it reads without colour. Pure. */
 import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
+import { ownImpact } from "../core/impact.ts";
 import { hasChanges } from "../core/questions.ts";
-import type { Plan, ResourcePlan } from "../core/types.ts";
+import type { Impact, Plan, ResourcePlan } from "../core/types.ts";
 import {
   ACTIONS,
   type Action,
   BLOCKED_NO_CHANGES,
   changeLine,
+  IMPACT_TONE,
+  impactCountLine,
+  impactMark,
   NO_CHANGES,
   noteText,
   ONLY_WAITS,
+  preflightLine,
   resourceNotes,
   resourceTitle,
   statusLine,
@@ -63,7 +68,11 @@ export function renderPlanText(p: Plan, c: Colors = pc.createColors(false)): str
       out.push("");
     }
     out.push(c.bold(summaryLine(p)));
+    const impact = impactCountLine(p);
+    if (impact) out.push(impact);
   }
+  const preflight = preflightLine(p);
+  if (preflight) out.push("", c.dim(preflight));
   const unmanaged = unmanagedLine(p);
   if (unmanaged) out.push("", c.dim(unmanaged));
   return `${out.join("\n")}\n`;
@@ -74,11 +83,22 @@ const paint = (action: Action, c: Colors): ((s: string) => string) => {
   return tone ? c[tone] : String;
 };
 
+/** A change's impact, first on its line, when it has one that matters: `[broadening] `. */
+const mark = (impact: Impact | undefined, c: Colors): string => {
+  if (!impact || impact === "neutral") return "";
+  const tone = IMPACT_TONE[impact];
+  return `${tone ? c[tone](impactMark(impact)) : impactMark(impact)} `;
+};
+
 function resourceLines(r: ResourcePlan, c: Colors): string[] {
   const color = paint(r.action, c);
-  const lines = [`  ${color(ACTIONS[r.action].symbol)} ${c.bold(resourceTitle(r))}`];
+  const lines = [
+    `  ${color(ACTIONS[r.action].symbol)} ${mark(ownImpact(r), c)}${c.bold(resourceTitle(r))}`,
+  ];
   for (const note of resourceNotes(r)) lines.push(`      ${c.dim(note)}`);
-  for (const ch of r.changes)
-    lines.push(`      ${paint(ch.action, c)(ACTIONS[ch.action].symbol)} ${changeLine(ch)}`);
+  for (const ch of r.changes) {
+    const symbol = paint(ch.action, c)(ACTIONS[ch.action].symbol);
+    lines.push(`      ${symbol} ${mark(ch.impact, c)}${changeLine(ch)}`);
+  }
   return lines;
 }

@@ -36,7 +36,9 @@ export async function applySession(
     live: prepared.live,
     options: prepared.options,
     region: prepared.region,
-    secret: () => (ref ? resolveSecret(ref, { env, specFile }) : undefined),
+    // A fleet's targets share the run's one resolution of the secret (session/fleet.ts).
+    secret: () =>
+      ref ? (prepared.resolveSecret?.(ref) ?? resolveSecret(ref, { env, specFile })) : undefined,
     waitTimeoutMs: controls.waitTimeoutMs,
     backupDir: prepared.backupDir,
     restoreFrom: prepared.openBackups,

@@ -25,6 +25,7 @@ import type {
   PlanOptions,
 } from "../core/types.ts";
 import { UserError } from "../errors.ts";
+import { runPreflight } from "../preflight/index.ts";
 import type { Spec } from "../spec/schema.ts";
 import { resolveSecret } from "../spec/secrets.ts";
 
@@ -43,6 +44,13 @@ export interface PlanInput {
   specWarnings?: Notice[];
   /** `file:line:column` of a spec field, when the spec came from a file. */
   locate?: (path: string) => string | undefined;
+  /** Run the preflight checks (README, "Preflight"); on unless false (`--no-preflight`). */
+  preflight?: boolean;
+  /**
+   * Resolves a secret reference (spec/secrets.ts's resolveSecret unless given): a fleet shares
+   * one memo, so the secret is resolved at most once per run for all its targets.
+   */
+  resolveSecret?: (reference: string) => string;
 }
 
 /** A plan, final, with everything it was made from: what `applySession` runs. */
@@ -57,6 +65,19 @@ export interface Prepared extends PlanInput {
 
 export async function planSession(input: PlanInput): Promise<Prepared> {
   const { client, spec, options } = input;
+  // The checks read other services and the identity provider: they run while the live state is read.
+  const checks =
+    input.preflight === false
+      ? Promise.resolve("skipped" as const)
+      : runPreflight({
+          spec,
+          region: input.region,
+          credentials: client.config.credentials,
+          env: input.env,
+        });
+  // The checks report failures as findings; were one to throw anyway while the live read fails,
+  // its rejection must not go unhandled.
+  checks.catch(() => {});
   const live = await readLive(client, input.region, spec.workforce.name);
   const open = openBackups(input.backupDir, spec.workforce.name, input.region);
   if (open) {
@@ -69,7 +90,11 @@ export async function planSession(input: PlanInput): Promise<Prepared> {
     client,
     live.workteams.filter((t) => tagged.has(t.name)),
   );
-  const context: PlanContext = { specWarnings: input.specWarnings, locate: input.locate };
+  const context: PlanContext = {
+    specWarnings: input.specWarnings,
+    locate: input.locate,
+    preflight: await checks,
+  };
   let p = plan(spec, live, options, context);
   // The teams it would delete: their labeling jobs may block it, and their tags are recreated.
   const deleting = new Set(workteamsToDelete(p));
@@ -106,7 +131,9 @@ export async function planSession(input: PlanInput): Promise<Prepared> {
  */
 export async function planSavedSession(
   saved: PlanFile,
-  input: Pick<PlanInput, "client" | "region" | "backupDir" | "env"> & { planFile: string },
+  input: Pick<PlanInput, "client" | "region" | "backupDir" | "env" | "preflight"> & {
+    planFile: string;
+  },
 ): Promise<Prepared> {
   const prepared = await planSession({
     ...input,
@@ -137,7 +164,8 @@ function secretProblem(input: PlanInput): PlanContext["secretProblem"] {
   const ref = input.spec.workforce.oidcConfig?.clientSecret;
   if (!ref) return undefined;
   try {
-    resolveSecret(ref, { env: input.env, specFile: input.specFile });
+    if (input.resolveSecret) input.resolveSecret(ref);
+    else resolveSecret(ref, { env: input.env, specFile: input.specFile });
     return undefined;
   } catch (e) {
     return { message: (e as Error).message, hint: (e as { hint?: string }).hint };

@@ -12,6 +12,9 @@ import {
   parseCidr,
 } from "../values/cidr.ts";
 import { formatDuration, parseDuration, WAIT_RANGE } from "../values/duration.ts";
+import { formatPath } from "./diagnostics.ts";
+import { mergeOverride, ownedBy, targetLabel } from "./fleet.ts";
+import { descriptionAt, workforceSchema } from "./schema.ts";
 
 export interface Check {
   severity: "error" | "warning";
@@ -30,6 +33,16 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function specChecks(raw: unknown): Check[] {
   if (!isObj(raw)) return [];
+  const targets = list(raw.targets);
+  // A fleet's checks are each target's; with no target to check, the shared spec's.
+  const out = targets.some(isObj) ? fleetChecks(raw, targets) : checksOf(raw);
+  if (raw.targets !== undefined) targetChecks(raw, targets, out);
+  rolloutChecks(raw, out);
+  return out;
+}
+
+/** The checks of one target's spec: the whole spec without `targets`, or one target's merged spec. */
+function checksOf(raw: Obj): Check[] {
   const out: Check[] = [];
   const wf = isObj(raw.workforce) ? raw.workforce : undefined;
   const kind = wf ? identityKind(wf, out) : undefined;
@@ -209,5 +222,173 @@ function cognitoMemberChecks(workteams: unknown, cognito: unknown, out: Check[])
         }
       }
     }
+  }
+}
+
+/**
+ * A fleet (issue #15): every check above holds for each target's merged spec (the shared spec with
+ * the target's overrides, fleet.ts), and what a merge alone can break is checked there too
+ * (`mergedChecks`). A problem of a merged spec is said once, at one of two places:
+ * - at the shared field (`workforce.sourceIpConfig`), when the shared spec alone has it too and
+ *   the target did not write the value itself: the shared spec is to fix (and when only some
+ *   targets have it, the message names them);
+ * - else at the target's path (`targets[1].workforce.sourceIpConfig`): the override wrote the
+ *   value, or merged, made the problem. It points at the override's own line where the target
+ *   wrote that field, else at the nearest part of the target that there is.
+ */
+function fleetChecks(raw: Obj, targets: unknown[]): Check[] {
+  const { targets: _, ...shared } = raw;
+  const sharedChecks = new Set(checksOf(shared).map(checkId));
+  const sharedMerged = new Set(mergedChecks(shared.workforce).map(checkId));
+  const sizes = (wf: unknown) =>
+    mergedChecks(wf)
+      .filter((c) => !c.requires)
+      .map((c) => formatPath(c.path));
+  const out: Check[] = [];
+  const atShared = new Map<string, { check: Check; targets: number[] }>();
+  const seen = new Set<string>();
+  const count = targets.filter(isObj).length;
+  for (const [i, target] of targets.entries()) {
+    if (!isObj(target)) continue;
+    const override: Obj = {};
+    if ("workforce" in target) override.workforce = target.workforce;
+    if ("workteams" in target) override.workteams = target.workteams;
+    const merged = mergeOverride(shared, override) as Obj;
+    const place = (c: Check, sharedHas: boolean) => {
+      if (sharedHas && !ownedBy(shared, override, c.path)) return undefined;
+      return { ...c, path: ["targets", i, ...c.path] };
+    };
+    for (const c of checksOf(merged)) {
+      const placed = place(c, sharedChecks.has(checkId(c)));
+      if (placed) add(placed);
+      else {
+        const s = atShared.get(checkId(c)) ?? { check: c, targets: [] };
+        atShared.set(checkId(c), { ...s, targets: [...s.targets, i] });
+      }
+    }
+    // What the shared workforce alone lacks, or a part alone has too many of, the schema has
+    // said already.
+    const tooBig = new Set([...sizes(shared.workforce), ...sizes(override.workforce)]);
+    for (const c of mergedChecks(merged.workforce)) {
+      if (c.requires) {
+        const placed = place(c, sharedMerged.has(checkId(c)));
+        if (placed) add(placed);
+      } else if (!tooBig.has(formatPath(c.path))) {
+        add({ ...place(c, false)!, message: `${c.message} (the shared ones and this target's)` });
+      }
+    }
+  }
+  for (const { check, targets: some } of atShared.values()) {
+    const which = some.map((i) => `targets[${i}]`).join(", ");
+    add(some.length < count ? { ...check, message: `${check.message} (for ${which})` } : check);
+  }
+  return out;
+
+  function add(c: Check): void {
+    const id = checkId(c);
+    if (!seen.has(id)) out.push(c);
+    seen.add(id);
+  }
+}
+
+const checkId = (c: Check) => JSON.stringify([c.severity, formatPath(c.path), c.key, c.message]);
+
+/**
+ * What only a merge can break, found by the workforce's own schema on the merged workforce: a
+ * required key (an override's section with no shared one under it: `workforceVpcConfig: {vpcId}`
+ * over `null`), and a mapping's size (the shared tags and the target's together). The other rules
+ * hold for each part, and the schema checks each part.
+ */
+function mergedChecks(wf: unknown): Check[] {
+  if (!isObj(wf)) return [];
+  const parsed = workforceSchema.safeParse(wf, { reportInput: true });
+  if (parsed.success) return [];
+  return parsed.error.issues.flatMap((issue): Check[] => {
+    const path = ["workforce", ...issue.path];
+    if (issue.code === "invalid_type" && issue.input === undefined) {
+      const key = String(path.at(-1));
+      const hint = descriptionAt(path);
+      return [
+        {
+          severity: "error",
+          path: path.slice(0, -1),
+          key: true,
+          message: `missing required key ${JSON.stringify(key)}`,
+          hint: hint && `${key}: ${hint}`,
+          requires: [key],
+        },
+      ];
+    }
+    if (issue.code !== "custom") return [];
+    return [
+      {
+        severity: "error",
+        path,
+        message: issue.message,
+        hint: descriptionAt(path),
+      },
+    ];
+  });
+}
+
+/** `targets` against a top-level region, and a target declared twice. */
+function targetChecks(raw: Obj, targets: unknown[], out: Check[]): void {
+  if (raw.region !== undefined) {
+    out.push({
+      severity: "error",
+      path: ["targets"],
+      key: true,
+      message:
+        "targets and a top-level region are mutually exclusive: each target names its own region",
+      hint: `move region into the targets (- region: ${typeof raw.region === "string" ? raw.region : "us-east-1"}), or drop targets for one region`,
+    });
+  }
+  const seen = new Map<string, number>();
+  for (const [i, target] of targets.entries()) {
+    if (!isObj(target) || typeof target.region !== "string") continue;
+    const role = target.roleArn;
+    if (role !== undefined && typeof role !== "string") continue;
+    const id = JSON.stringify([target.region, role ?? null]);
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, i);
+      continue;
+    }
+    out.push({
+      severity: "error",
+      path: ["targets", i],
+      message: `the target ${targetLabel(target.region, role)} is declared twice (also targets[${first}])`,
+      hint:
+        role === undefined
+          ? "a target is a region and the role assumed there: remove this one, or give one of them a roleArn"
+          : "a target is a region and the role assumed there: remove this one",
+    });
+  }
+}
+
+/** `policy.rollout` only means something for a fleet, and its canary is some of the targets. */
+function rolloutChecks(raw: Obj, out: Check[]): void {
+  const rollout = isObj(raw.policy) ? raw.policy.rollout : undefined;
+  if (rollout === undefined) return;
+  if (raw.targets === undefined) {
+    out.push({
+      severity: "warning",
+      path: ["policy", "rollout"],
+      key: true,
+      message: "policy.rollout has no effect without targets: there is one target",
+      hint: "add targets, or remove policy.rollout",
+    });
+    return;
+  }
+  const canary = isObj(rollout) ? rollout.canary : undefined;
+  const n = list(raw.targets).length;
+  // A canary past the schema's 100 is said once, by the schema.
+  if (Array.isArray(raw.targets) && typeof canary === "number" && canary > n && canary <= 100) {
+    out.push({
+      severity: "error",
+      path: ["policy", "rollout", "canary"],
+      message: `canary ${canary} is more than the ${n} target${n === 1 ? "" : "s"}`,
+      hint: `the first N targets are the canary: at most ${n}`,
+    });
   }
 }

@@ -245,6 +245,7 @@ function article(type: string): string {
     string: "a string",
     boolean: "true or false",
     number: "a number",
+    int: "a whole number",
   };
   return words[type] ?? type;
 }

@@ -156,36 +156,36 @@ const sourceIpConfig = z
   })
   .meta({ description: "Which addresses may reach the worker portal" });
 
-const workforceVpcConfig = z
-  .strictObject({
-    vpcId: apiString({
-      max: 32,
-      pattern: /^vpc-[0-9a-z]*$/,
-      allowed: "a VPC id such as vpc-0abc123 (at most 32 characters)",
-    }),
-    securityGroupIds: z
-      .array(
-        apiString({
-          max: 32,
-          pattern: /^sg-[0-9a-z]*$/,
-          allowed: "a security group id such as sg-0abc123 (at most 32 characters)",
-        }),
-      )
-      .min(1)
-      .max(5)
-      .meta({ description: "1-5 security group ids" }),
-    subnets: z
-      .array(
-        apiString({
-          max: 32,
-          pattern: /^subnet-[0-9a-z]*$/,
-          allowed: "a subnet id such as subnet-0abc123 (at most 32 characters)",
-        }),
-      )
-      .min(1)
-      .max(16)
-      .meta({ description: "1-16 subnet ids" }),
-  })
+const vpcConfig = z.strictObject({
+  vpcId: apiString({
+    max: 32,
+    pattern: /^vpc-[0-9a-z]*$/,
+    allowed: "a VPC id such as vpc-0abc123 (at most 32 characters)",
+  }),
+  securityGroupIds: z
+    .array(
+      apiString({
+        max: 32,
+        pattern: /^sg-[0-9a-z]*$/,
+        allowed: "a security group id such as sg-0abc123 (at most 32 characters)",
+      }),
+    )
+    .min(1)
+    .max(5)
+    .meta({ description: "1-5 security group ids" }),
+  subnets: z
+    .array(
+      apiString({
+        max: 32,
+        pattern: /^subnet-[0-9a-z]*$/,
+        allowed: "a subnet id such as subnet-0abc123 (at most 32 characters)",
+      }),
+    )
+    .min(1)
+    .max(16)
+    .meta({ description: "1-16 subnet ids" }),
+});
+const workforceVpcConfig = vpcConfig
   .nullable()
   .meta({ description: "The VPC the worker portal is reached through; null detaches the VPC" });
 
@@ -203,6 +203,33 @@ const workforce = z
     tags: tags.optional(),
   })
   .meta({ description: "The private workforce of this region" });
+
+/**
+ * A fleet target's overrides of the shared workforce: any of its fields, at any depth, with the
+ * same rules, merged over the shared one (spec/merge.ts). What must be there (a whole oidcConfig,
+ * a VPC's three ids) is checked on the merged workforce, in checks.ts.
+ */
+const workforceOverride = workforce
+  .extend({
+    oidcConfig: oidcConfig.partial().optional().meta({
+      description: "Overrides of the shared oidcConfig, merged key by key (or a whole oidcConfig)",
+    }),
+    cognitoConfig: cognitoConfig.partial().optional().meta({
+      description: "Overrides of the shared cognitoConfig, merged key by key",
+    }),
+    sourceIpConfig: sourceIpConfig.partial().optional().meta({
+      description: "Overrides of the shared sourceIpConfig: cidrs replaces the shared list",
+    }),
+    workforceVpcConfig: vpcConfig.partial().nullable().optional().meta({
+      description:
+        "Overrides of the shared workforceVpcConfig, merged key by key (lists replace); null detaches the VPC in this target",
+    }),
+  })
+  .partial()
+  .meta({
+    description:
+      "This target's overrides of the shared workforce: any workforce field, merged over it key by key; lists and null replace",
+  });
 
 const memberDefinition = z
   .strictObject({
@@ -266,6 +293,40 @@ const workteam = z
   })
   .meta({ description: "A workteam of this workforce" });
 
+/** What a fleet's rollout is when `policy.rollout` does not say (core/targets.ts applies them). */
+export const ROLLOUT_DEFAULTS = { maxConcurrency: 4, canary: 1, failureTolerance: 0 } as const;
+
+const rollout = z
+  .strictObject({
+    maxConcurrency: z
+      .int()
+      .min(1)
+      .max(50)
+      .optional()
+      .meta({
+        description: `How many targets apply works on at once: 1-50 (default ${ROLLOUT_DEFAULTS.maxConcurrency})`,
+        default: ROLLOUT_DEFAULTS.maxConcurrency,
+      }),
+    canary: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({
+        description: `The first N targets, in order, are applied and verified alone before the others: 0-100, at most the number of targets (default ${ROLLOUT_DEFAULTS.canary})`,
+        default: ROLLOUT_DEFAULTS.canary,
+      }),
+    failureTolerance: z
+      .int()
+      .min(0)
+      .optional()
+      .meta({
+        description: `Failed targets after which apply starts no new target: 0 or more (default ${ROLLOUT_DEFAULTS.failureTolerance})`,
+        default: ROLLOUT_DEFAULTS.failureTolerance,
+      }),
+  })
+  .meta({ description: "How apply goes through the targets of a fleet" });
+
 const policy = z
   .strictObject({
     allowWorkteamDeletion: z.boolean().optional().meta({
@@ -282,19 +343,50 @@ const policy = z
       description:
         "a duration such as 15m or 1h30m (1s to 24h): how long apply waits for the workforce to become Active",
     }),
+    rollout: rollout.optional(),
   })
   .meta({ description: "What apply may do" });
+
+const region = apiString({ pattern: REGION_PATTERN, allowed: REGION_ALLOWED });
+const workteams = z.array(workteam).max(25);
+
+/** An IAM role, the usual rule: the partition, a 12-digit account, an optional path, the name. */
+const roleArn = apiString({
+  max: 2048,
+  pattern: /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/,
+  allowed:
+    "an IAM role ARN such as arn:aws:iam::123456789012:role/wfplan (a path allowed: role/ci/wfplan; the name is 1-64 letters, digits and _+=,.@-)",
+});
+
+const target = z
+  .strictObject({
+    region: region.meta({ description: `This target's region: ${REGION_ALLOWED}` }),
+    roleArn: roleArn.optional(),
+    workforce: workforceOverride.optional(),
+    workteams: workteams.optional().meta({
+      description:
+        "This target's workteams, at most 25: they replace the shared workteams list for this target",
+    }),
+  })
+  .meta({
+    description:
+      "A target: a region, and the role to assume there (else the credentials in use), with overrides of the shared spec",
+  });
 
 export const specSchema = z
   .strictObject({
     version: z.literal(1).meta({ description: "The spec format version: 1" }),
-    region: apiString({ pattern: REGION_PATTERN, allowed: REGION_ALLOWED }).optional(),
+    region: region.optional(),
     workforce,
-    workteams: z.array(workteam).max(25).optional().meta({
+    workteams: workteams.optional().meta({
       description:
         "The workteams of this workforce, at most 25; absent = workteams are not managed",
     }),
     policy: policy.optional(),
+    targets: z.array(target).min(1).max(100).optional().meta({
+      description:
+        "The regions (and accounts, by roleArn) to keep this workforce in, 1-100; absent = one target: region, else --region, else the AWS SDK's sources. Not with a top-level region.",
+    }),
   })
   .meta({ title: "wfplan workforce spec" });
 
@@ -303,6 +395,11 @@ export type WorkforceSpec = Spec["workforce"];
 export type WorkteamSpec = NonNullable<Spec["workteams"]>[number];
 export type OidcConfigSpec = NonNullable<WorkforceSpec["oidcConfig"]>;
 export type PolicySpec = NonNullable<Spec["policy"]>;
+export type TargetSpec = NonNullable<Spec["targets"]>[number];
+export type RolloutSpec = NonNullable<PolicySpec["rollout"]>;
+
+/** The shared workforce's own schema: checks.ts validates each target's merged workforce with it. */
+export const workforceSchema = workforce;
 
 /** The editor JSON Schema (draft 2020-12), generated from the same definitions as the validator. */
 export function jsonSchema(): Record<string, unknown> {

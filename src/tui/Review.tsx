@@ -11,8 +11,13 @@ import { hasChanges } from "../core/questions.ts";
 import type { Plan } from "../core/types.ts";
 import {
   ACTIONS,
+  IMPACT_TONE,
+  impactCountLine,
+  impactMark,
   NO_CHANGES,
   noteText,
+  preflightLine,
+  SECURITY_TITLE,
   statusLine,
   summaryLine,
   unmanagedLine,
@@ -25,7 +30,7 @@ import {
   useTerminalSize,
   wrapToFit,
 } from "./layout.ts";
-import { buildRows, destructive, type Row, STEPS_KEY, windowOf } from "./rows.ts";
+import { buildRows, type Row, STEPS_KEY, securityLines, windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
 export type ReviewOutcome = "approved" | "declined" | "interrupted" | "closed";
@@ -212,7 +217,7 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
 
   const layout = layoutOf(plan, size, answer, confirm);
   const view = windowOf(rows, at, height ?? layout.tree);
-  const shownDestroyed = layout.destroyed;
+  const shownSecurity = layout.security;
   const gap = layout.compact ? 0 : 1;
 
   return (
@@ -232,31 +237,32 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
           ! {noteText(w)}
         </Text>
       ))}
-      {layout.compact && layout.destroyedTotal > 0 ? (
-        <Text bold color={paint("red")} wrap="truncate-end">
-          Destructive: {layout.destroyedTotal} workteam{layout.destroyedTotal === 1 ? "" : "s"}{" "}
-          deleted (each backed up first)
+      {layout.compact && layout.securityTotal > 0 ? (
+        <Text bold color={paint(layout.securityTone)} wrap="truncate-end">
+          {impactCountLine(plan)}
         </Text>
       ) : null}
-      {!layout.compact && layout.destroyedTotal > 0 ? (
+      {!layout.compact && layout.securityTotal > 0 ? (
         <Box
           flexDirection="column"
           borderStyle="round"
-          borderColor={paint("red")}
+          borderColor={paint(layout.securityTone)}
           paddingX={1}
           marginTop={1}
         >
-          <Text bold color={paint("red")} wrap="truncate-end">
-            {DESTRUCTIVE_TITLE}
+          <Text bold color={paint(layout.securityTone)} wrap="truncate-end">
+            {securityTitle(plan)}
           </Text>
-          {shownDestroyed.map((d) => (
-            <Text key={d} wrap="truncate-end">
-              - {cutToFit(d, size.columns - 6)}
+          {shownSecurity.map((line, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positions in a fixed list
+            <Text key={i} wrap="truncate-end">
+              - <Text color={paint(IMPACT_TONE[line.impact])}>{impactMark(line.impact)}</Text>{" "}
+              {cutToFit(line.text, size.columns - 7 - impactMark(line.impact).length)}
             </Text>
           ))}
-          {shownDestroyed.length < layout.destroyedTotal ? (
+          {shownSecurity.length < layout.securityTotal ? (
             <Text wrap="truncate-end">
-              … and {layout.destroyedTotal - shownDestroyed.length} more (each is in the plan below)
+              … and {layout.securityTotal - shownSecurity.length} more (each is in the plan below)
             </Text>
           ) : null}
         </Box>
@@ -287,6 +293,7 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
           <Text bold>{summaryLine(plan)}</Text>
         </Box>
       ) : null}
+      {preflightLine(plan) ? <Text dimColor>{preflightLine(plan)}</Text> : null}
       {unmanagedLine(plan) && !layout.compact ? <Text dimColor>{unmanagedLine(plan)}</Text> : null}
       <Text dimColor wrap="truncate-end">
         {helpLine(confirm)}
@@ -305,7 +312,11 @@ export function Review({ plan, confirm, color, onDone, height, size: fixedSize }
   );
 }
 
-const DESTRUCTIVE_TITLE = "Destructive: these workteams will be deleted (each backed up first)";
+/** The security section's title; when it deletes workteams, that each is backed up first. */
+const securityTitle = (plan: Plan) =>
+  plan.summary.impact.destructive > 0
+    ? `${SECURITY_TITLE} (deleted workteams are backed up first)`
+    : SECURITY_TITLE;
 const PROMPT = "Type yes and press Enter to apply (anything else cancels):";
 
 /** A row's indent and its fold marker. */
@@ -317,15 +328,17 @@ function indentOf(row: Row, expanded: ReadonlySet<string>): string {
 /**
  * The frame's budget: everything but the tree takes the rows it needs (wrapped at the window's
  * width) and the tree takes the rest, so the frame is always shorter than the window. The list of
- * deleted workteams takes at most half of what the tree can spare. In a window too small for
- * that, the frame is compact: no blank lines, the deleted workteams counted in one line, and the
- * unmanaged fields left to the record printed after the review.
+ * security-relevant changes takes at most half of what the tree can spare. In a window too small
+ * for that, the frame is compact: no blank lines, the security-relevant changes counted in one
+ * line, and the unmanaged fields left to the record printed after the review.
  */
 function layoutOf(plan: Plan, size: Size, answer: string, confirm: boolean) {
   const columns = Math.max(20, size.columns);
   const h = (text: string) => heightOf(text, columns);
-  const all = destructive(plan);
+  const all = securityLines(plan);
+  const securityTone = all[0] ? IMPACT_TONE[all[0].impact] : undefined;
   const unmanaged = unmanagedLine(plan);
+  const preflight = preflightLine(plan);
   const needs = (compact: boolean) => {
     const gap = compact ? 0 : 1;
     let rows = 1; // the header
@@ -335,9 +348,10 @@ function layoutOf(plan: Plan, size: Size, answer: string, confirm: boolean) {
       rows += gap + h(`✗ Blocked: ${noteText(b)}`) + (b.hint ? h(` hint: ${b.hint}`) : 0);
     }
     for (const w of plan.warnings) rows += h(`! ${noteText(w)}`);
-    if (all.length > 0) rows += compact ? 1 : gap + 2 + 1; // margin, border, title
+    if (all.length > 0) rows += compact ? h(impactCountLine(plan) ?? "") : gap + 2 + 1; // margin, border, title
     rows += gap + 2; // the tree's margin, and the arrows that say it goes on
     rows += hasChanges(plan) ? gap + h(summaryLine(plan)) : 1;
+    if (preflight) rows += h(preflight);
     if (unmanaged && !compact) rows += h(unmanaged);
     rows += 1; // the help line
     if (confirm) rows += h(`${PROMPT} ${answer} `);
@@ -350,8 +364,9 @@ function layoutOf(plan: Plan, size: Size, answer: string, confirm: boolean) {
     return {
       columns,
       compact,
-      destroyedTotal: all.length,
-      destroyed: [],
+      securityTotal: all.length,
+      securityTone,
+      security: [],
       tree: Math.max(1, needs(true)),
     };
   }
@@ -360,8 +375,9 @@ function layoutOf(plan: Plan, size: Size, answer: string, confirm: boolean) {
   return {
     columns,
     compact,
-    destroyedTotal: all.length,
-    destroyed: all.slice(0, shown),
+    securityTotal: all.length,
+    securityTone,
+    security: all.slice(0, shown),
     tree: Math.max(MIN_TREE, free - shown - (shown < all.length ? 1 : 0)),
   };
 }

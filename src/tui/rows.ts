@@ -1,7 +1,7 @@
 /** The review screen's tree as rows: pure, so navigation is testable without a terminal. */
 import { SENSITIVE } from "../core/plan.ts";
 import { destructive as deletedTeams } from "../core/questions.ts";
-import type { Change, Plan, ResourcePlan } from "../core/types.ts";
+import type { Change, Impact, Plan, ResourcePlan } from "../core/types.ts";
 import {
   ACTIONS,
   type Action,
@@ -9,6 +9,7 @@ import {
   fieldName,
   resourceNotes,
   resourceTitle,
+  securityItems,
   shownValue,
   stepLine,
 } from "../render/describe.ts";
@@ -71,6 +72,7 @@ function wholeChange(r: ResourcePlan, c: Change): string[] {
     ...(c.action !== "delete" ? [`after:  ${shownValue(c, "after")}`] : []),
     ...(c.sensitive ? [`sensitive: shown and saved only as ${SENSITIVE}`] : []),
     `API: ${apiCall(r, c)}`,
+    ...(c.impact !== "neutral" ? [`impact: ${c.impact}`] : []),
   ];
 }
 
@@ -112,6 +114,8 @@ export function buildRows(plan: Plan, expanded: ReadonlySet<string>): Row[] {
         depth: 1,
         symbol: ACTIONS[c.action].symbol,
         action: c.action,
+        // Its impact is in the security-relevant box and its whole view (d): at 40 columns a
+        // mark here would cut the field's name.
         text: changeLine(c),
         expandable: true,
         kind: "change",
@@ -170,4 +174,15 @@ export function destructive(plan: Plan): string[] {
   return deletedTeams(plan).map(
     (t) => `${t.name}${t.recreated ? " (recreated after the OIDC update)" : " (not recreated)"}`,
   );
+}
+
+/**
+ * The security-relevant section's lines, most serious first: each workteam the plan deletes (and
+ * what happens to it after), then every other change that is not neutral.
+ */
+export function securityLines(plan: Plan): { impact: Impact; text: string }[] {
+  return [
+    ...destructive(plan).map((text) => ({ impact: "destructive" as const, text })),
+    ...securityItems(plan).filter((i) => i.impact !== "destructive"),
+  ];
 }

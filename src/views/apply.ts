@@ -122,7 +122,7 @@ function progressMessage(a: ApplyDocumentInput): string {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** The plain-text approval: only "yes" approves, as in Terraform. */
-async function confirm(): Promise<void> {
+export async function confirm(): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError(
       "apply needs a confirmation, and there is no terminal to ask in; nothing was changed",

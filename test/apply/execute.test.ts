@@ -83,6 +83,7 @@ async function plan(
     backupDir,
     specFile: "w.yaml",
     env: { WFPLAN_OIDC_CLIENT_SECRET: "execute-secret" },
+    preflight: false, // tests of the checks: test/preflight, test/e2e/preflight.test.ts
   });
   return { ...session, emu, client, spec: theSpec, options, backupDir };
 }

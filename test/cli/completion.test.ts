@@ -28,7 +28,7 @@ describe("bash", () => {
   const cases: [string[], string][] = [
     [
       ["wfplan", ""],
-      "validate plan apply restore import emulator demo schema completion -V --version --no-color -h --help",
+      "validate plan apply targets restore import emulator demo schema completion -V --version --no-color -h --help",
     ],
     [["wfplan", "ap"], "apply"],
     [["wfplan", "plan", "--f"], "--file --format"],

@@ -24,6 +24,7 @@ describe("wfplan emulator", () => {
   it("prints its URL, serves the API, logs calls, and stops on SIGTERM with exit 0", async () => {
     const emu = await startProcess([]);
     expect(emu.output()).toContain("export AWS_ENDPOINT_URL_SAGEMAKER=");
+    expect(emu.output()).toContain(`export AWS_ENDPOINT_URL=${emu.url}`);
     const { Workforces } = await emu.client.send(new ListWorkforcesCommand({}));
     expect(Workforces).toEqual([]);
     expect(await emu.stop()).toBe(0);

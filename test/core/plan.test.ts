@@ -9,6 +9,7 @@ import {
   workteamsToDelete,
 } from "../../src/core/questions.ts";
 import type {
+  Impact,
   LiveState,
   Plan,
   PlanOptions,
@@ -29,6 +30,7 @@ import {
 import { runs } from "../helpers/runs.ts";
 
 const spec = validSpec;
+const NO_IMPACT = { destructive: 0, "lockout-risk": 0, broadening: 0, narrowing: 0, neutral: 0 };
 const live = liveState;
 
 const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({
@@ -136,18 +138,21 @@ describe("no changes", () => {
 });
 
 describe("workforce fields", () => {
-  it.each<[string, Raw, Partial<WorkforceLive>, string[]]>([
+  it.each<[string, Raw, Partial<WorkforceLive>, string[], Impact]>([
     [
+      // From no restriction to one range.
       "add a CIDR",
       { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } },
       {},
       ["update workforce.sourceIpConfig.cidrs"],
+      "narrowing",
     ],
     [
       "clear the CIDRs with []",
       { sourceIpConfig: { cidrs: [] } },
       { sourceIpConfig: { cidrs: ["10.0.0.0/16"] } },
       ["update workforce.sourceIpConfig.cidrs"],
+      "broadening",
     ],
     [
       "attach a VPC",
@@ -158,6 +163,7 @@ describe("workforce fields", () => {
         "create workforce.workforceVpcConfig.securityGroupIds",
         "create workforce.workforceVpcConfig.subnets",
       ],
+      "narrowing",
     ],
     [
       "detach the VPC with null",
@@ -168,20 +174,36 @@ describe("workforce fields", () => {
         "delete workforce.workforceVpcConfig.securityGroupIds",
         "delete workforce.workforceVpcConfig.subnets",
       ],
+      "broadening",
     ],
     [
       "change a subnet",
       { workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-2"] } },
       { workforceVpcConfig: { vpcId: "vpc-1", securityGroupIds: ["sg-1"], subnets: ["subnet-1"] } },
       ["update workforce.workforceVpcConfig.subnets"],
+      "narrowing",
     ],
-    ["go dualstack", { ipAddressType: "dualstack" }, {}, ["update workforce.ipAddressType"]],
-  ])("%s", (_name, workforce, liveOverrides, expected) => {
+    [
+      "go dualstack",
+      { ipAddressType: "dualstack" },
+      {},
+      ["update workforce.ipAddressType"],
+      "neutral",
+    ],
+  ])("%s", (_name, workforce, liveOverrides, expected, impact) => {
     const p = plan(spec({ workforce }), live({ workforce: liveWorkforce(liveOverrides) }), opts());
     expect(paths(p)).toEqual(expected);
     expect(kinds(p)).toEqual(["update-workforce", "wait-active", "verify"]);
     expect(p.sendsSecret).toBe(false);
-    expect(p.summary).toEqual({ add: 0, change: 1, delete: 0, recreate: 0 });
+    expect(p.resources[0]!.changes.map((c) => c.impact)).toEqual(expected.map(() => impact));
+    expect(p.resources[0]!.impact).toBe(impact);
+    expect(p.summary).toEqual({
+      add: 0,
+      change: 1,
+      delete: 0,
+      recreate: 0,
+      impact: { ...NO_IMPACT, [impact]: expected.length },
+    });
   });
 
   it("shows before and after of a changed field", () => {
@@ -196,6 +218,7 @@ describe("workforce fields", () => {
       before: ["10.0.0.0/16"],
       after: ["10.0.0.0/16", "10.1.0.0/16"],
       sensitive: false,
+      impact: "broadening",
     });
     expect(p.steps[0]).toEqual({
       kind: "update-workforce",
@@ -281,7 +304,14 @@ describe("OIDC changes", () => {
         ["reviewers", "recreate"],
       ],
     );
-    expect(p.summary).toEqual({ add: 0, change: 1, delete: 0, recreate: 2 });
+    // The issuer and the secret may lock workers out; each workteam counts once, recreated.
+    expect(p.summary).toEqual({
+      add: 0,
+      change: 1,
+      delete: 0,
+      recreate: 2,
+      impact: { ...NO_IMPACT, "lockout-risk": 2, destructive: 2 },
+    });
   });
 
   it("recreates declared teams from the spec (with their changes) and others from the backup", () => {
@@ -381,7 +411,14 @@ describe("a missing workforce", () => {
     expect(paths(p)).toContain("create workforce.tags.team");
     expect(paths(p)).toContain("create workforce.oidcConfig.clientSecret");
     expect(p.sendsSecret).toBe(true);
-    expect(p.summary).toEqual({ add: 2, change: 0, delete: 0, recreate: 0 });
+    // A new workforce opens access: its 7 OIDC fields and the secret, and the team's members.
+    expect(p.summary).toEqual({
+      add: 2,
+      change: 0,
+      delete: 0,
+      recreate: 0,
+      impact: { ...NO_IMPACT, broadening: 9, neutral: 2 },
+    });
   });
 });
 
@@ -1020,6 +1057,7 @@ describe("what mutation testing found unchecked in the planner", () => {
       before: undefined,
       after: "(sensitive) from ${env:WFPLAN_OIDC_CLIENT_SECRET}",
       sensitive: true,
+      impact: "broadening",
     });
   });
 
@@ -1598,6 +1636,7 @@ describe("what mutation testing found unchecked in the planner, second pass", ()
         action: "delete",
         reason: "not in the spec, and policy.pruneWorkteams is on",
         changes: [],
+        impact: "destructive",
       },
     ]);
   });

@@ -382,6 +382,7 @@ describe("plan, apply, plan again (property)", () => {
             backupDir,
             specFile: "p.yaml",
             env: { WFPLAN_OIDC_CLIENT_SECRET: "property-secret" },
+            preflight: false, // tests of the checks: test/preflight, test/e2e/preflight.test.ts
           });
           const mark = emu.calls.length;
           if (p.blockers.length > 0) {

@@ -52,7 +52,7 @@ describe("wfplan plan against the emulator", () => {
     const r = await plan(emu, s, "--detailed-exitcode");
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(
-      '~ sourceIpConfig.cidrs: ["10.0.0.0/16"] → ["10.0.0.0/16", "2001:db8::/32"]',
+      '~ [broadening] sourceIpConfig.cidrs: ["10.0.0.0/16"] → ["10.0.0.0/16", "2001:db8::/32"]',
     );
     expect(r.stdout).toContain("Plan: 0 to add, 1 to change, 0 to delete.");
     expect((await plan(emu, s)).code).toBe(0);

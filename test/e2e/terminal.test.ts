@@ -48,7 +48,7 @@ describe.skipIf(!hasScript)("interactive apply in a pseudo-terminal", () => {
   it("reviews the plan, takes yes, and shows the apply finish", async () => {
     const emu = await seeded();
     const s = await atPrompt(emu, "tty-secret");
-    expect(s.output()).toContain("Destructive: these workteams will be deleted");
+    expect(s.output()).toContain("Security-relevant changes (deleted workteams are backed up");
     s.type("yes");
     await s.waitFor(/apply \(anything else cancels\): yes/);
     s.type("\r");

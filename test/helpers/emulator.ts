@@ -4,6 +4,7 @@ import {
   CreateWorkteamCommand,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
+import { type Credentials, STSClient } from "@aws-sdk/client-sts";
 import { afterEach } from "vitest";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/server.ts";
 
@@ -26,6 +27,35 @@ export function sdk(emu: Emulator, region = "us-east-1", maxAttempts = 1): SageM
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
     maxAttempts,
   });
+}
+
+/** Credentials as the SDK takes them: a plain access key, or those AssumeRole returned. */
+export interface KeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** A key pair whose id is `accessKeyId` (the emulator reads only the id, never the secret). */
+export const key = (accessKeyId: string): KeyPair => ({ accessKeyId, secretAccessKey: "test" });
+
+/** A SageMaker client acting with other credentials than `sdk`'s (so, maybe, in another account). */
+export function sdkAs(emu: Emulator, credentials: KeyPair, region = "us-east-1"): SageMakerClient {
+  return new SageMakerClient({ region, endpoint: emu.url, credentials, maxAttempts: 1 });
+}
+
+/** A real STS client pointed at the emulator, with the key "test" (the default account) unless told. */
+export function stsClient(emu: Emulator, credentials: KeyPair = key("test"), region = "us-east-1") {
+  return new STSClient({ region, endpoint: emu.url, credentials, maxAttempts: 1 });
+}
+
+/** AssumeRole's credentials as the SDK's clients take them. */
+export function assumed(credentials: Credentials | undefined): KeyPair {
+  return {
+    accessKeyId: credentials!.AccessKeyId!,
+    secretAccessKey: credentials!.SecretAccessKey!,
+    sessionToken: credentials!.SessionToken!,
+  };
 }
 
 /** The OIDC config of the builders' spec() on the wire, so a seeded workforce matches it. */
@@ -150,9 +180,12 @@ const READ_OPERATIONS = new Set([
   "DescribeWorkteam",
 ]);
 
-/** The calls the emulator received (from the index `from` on) that change something. */
+/**
+ * The SageMaker calls the emulator received (from the index `from` on) that change something (the
+ * preflight checks' reads of other services carry a `service` and change nothing).
+ */
 export const mutations = (emu: Emulator, from = 0) =>
-  emu.calls.slice(from).filter((c) => !READ_OPERATIONS.has(c.operation));
+  emu.calls.slice(from).filter((c) => !c.service && !READ_OPERATIONS.has(c.operation));
 
 /**
  * A clock for an emulator that a test moves itself: an update ends when the test says so. A

@@ -8,6 +8,7 @@ import {
 import { resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterEach } from "vitest";
+import { offline } from "./cli.ts";
 
 const running = new Set<ChildProcessWithoutNullStreams>();
 
@@ -83,7 +84,7 @@ export function startProcess(
 
 /** `wfplan ARGS` with no terminal, as CI runs it, with test credentials. */
 export function startWfplan(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Session {
-  return startProcess(process.execPath, [resolve("bin/wfplan.js"), ...args], {
+  return startProcess(process.execPath, [resolve("bin/wfplan.js"), ...offline(args)], {
     cwd,
     env: {
       ...process.env,
@@ -115,7 +116,7 @@ export function startTerminal(
     `stty cols ${columns} rows ${rows};`,
     process.execPath,
     resolve("bin/wfplan.js"),
-    ...args,
+    ...offline(args),
   ].join(" ");
   const { CI, ...rest } = process.env;
   return startProcess("script", ["-qfec", command, "/dev/null"], {

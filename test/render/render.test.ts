@@ -1,8 +1,14 @@
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/core/plan.ts";
-import type { LiveState, Step, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
-import { appliedLine, formatValue, stepLine, summaryLine } from "../../src/render/describe.ts";
+import type { LiveState, Plan, Step, WorkforceLive, WorkteamLive } from "../../src/core/types.ts";
+import {
+  appliedLine,
+  formatValue,
+  preflightLine,
+  stepLine,
+  summaryLine,
+} from "../../src/render/describe.ts";
 import { planDocument, renderPlanJson } from "../../src/render/json.ts";
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from "../../src/render/markdown.ts";
 import { renderPlanText } from "../../src/render/text.ts";
@@ -107,7 +113,10 @@ describe("text", () => {
       "description, memberDefinitions from the spec",
       "notificationConfiguration, tags from the backup",
       '+ create workteam "new"',
-      '- delete workteam "old"',
+      '- [destructive] delete workteam "old"',
+      "~ [lockout-risk] oidcConfig.issuer",
+      "~ [broadening] sourceIpConfig.cidrs",
+      "Security-relevant: 2 destructive, 2 lockout-risk, 2 broadening.",
       '~ update workteam "annotators"',
       '~ tags.team: "old" → "ml"',
       '- tags.env: "dev" → (none)',
@@ -165,6 +174,7 @@ describe("json (the public contract)", () => {
       "steps",
       "blockers",
       "warnings",
+      "preflight",
       "unmanaged",
       "summary",
     ]);
@@ -175,10 +185,18 @@ describe("json (the public contract)", () => {
       change: 1,
       delete: 1,
       recreate: 1,
+      impact: { destructive: 2, "lockout-risk": 2, broadening: 2, narrowing: 0, neutral: 1 },
       hasChanges: true,
       blocked: false,
       text: "Plan: 1 to add, 1 to change, 1 to delete, 1 to recreate.",
     });
+    expect(doc.preflight).toEqual([]);
+    expect(doc.resources.map((r: { impact: string }) => r.impact)).toEqual([
+      "lockout-risk",
+      "destructive",
+      "destructive",
+      "broadening",
+    ]);
     // The IP ranges go first, then the backup and the deletes the OIDC update needs.
     expect(doc.steps[0]).toMatchObject({
       index: 1,
@@ -198,6 +216,7 @@ describe("json (the public contract)", () => {
       before: "https://old.example.com",
       after: "https://new.example.com",
       sensitive: false,
+      impact: "lockout-risk",
     });
     expect(planDocument(rich(), meta)).toMatchSnapshot();
   });
@@ -220,7 +239,12 @@ describe("text, in colour and in every state", () => {
     expect(text).toContain('<yellow>~</yellow> <bold>update workforce "labelers"</bold>');
     expect(text).toContain('<magenta>-/+</magenta> <bold>recreate workteam "annotators"</bold>');
     expect(text).toContain('<green>+</green> <bold>create workteam "new"</bold>');
-    expect(text).toContain('<red>-</red> <bold>delete workteam "old"</bold>');
+    expect(text).toContain(
+      '<red>-</red> <red>[destructive]</red> <bold>delete workteam "old"</bold>',
+    );
+    expect(text).toContain(
+      "<yellow>~</yellow> <magenta>[lockout-risk]</magenta> oidcConfig.issuer",
+    );
   });
 
   it.each(["Updating", "Initializing"])("says a workforce %s is waited for first", (status) => {
@@ -299,6 +323,7 @@ describe("json, for a new workforce and for no change", () => {
       action: "create",
       after: "(sensitive)",
       sensitive: true,
+      impact: "broadening",
     });
   });
 
@@ -308,6 +333,7 @@ describe("json, for a new workforce and for no change", () => {
       change: 0,
       delete: 0,
       recreate: 0,
+      impact: { destructive: 0, "lockout-risk": 0, broadening: 0, narrowing: 0, neutral: 0 },
       hasChanges: false,
       blocked: false,
       text: "No changes.",
@@ -554,7 +580,7 @@ describe("whole outputs", () => {
         "wfplan will:",
         "",
         '  ~ update workforce "labelers"',
-        '      ~ sourceIpConfig.cidrs: ["10.0.0.0/16"] → ["10.0.0.0/24"]',
+        '      ~ [narrowing] sourceIpConfig.cidrs: ["10.0.0.0/16"] → ["10.0.0.0/24"]',
         "",
         "Steps, in order:",
         "   1. update the workforce: sourceIpConfig (UpdateWorkforce)",
@@ -562,6 +588,7 @@ describe("whole outputs", () => {
         "   3. verify: read everything again and compare it, field by field",
         "",
         "Plan: 0 to add, 1 to change, 0 to delete.",
+        "Security-relevant: 1 narrowing.",
         "",
         "Not managed by this spec, left as they are: workforce.workforceVpcConfig; workforce.ipAddressType.",
         "",
@@ -574,6 +601,11 @@ describe("whole outputs", () => {
         "**Warnings:**",
         "",
         "- ⚠️ w.yaml:4:19: secret file /s/secret is readable by group or others",
+        "",
+        "**Security-relevant changes** (review these first):",
+        "",
+        "- **narrowing**",
+        '  - `workforce.sourceIpConfig.cidrs: ["10.0.0.0/16"] → ["10.0.0.0/24"]`',
         "",
         "_Not managed by this spec, left as they are: workforce.workforceVpcConfig; workforce.ipAddressType._",
         "",
@@ -722,11 +754,11 @@ describe("workteams restored from a backup", () => {
     expect(text.slice(at, at + 10)).toEqual([
       "wfplan will:",
       "",
-      '  + create workteam "kept"',
+      '  + [broadening] create workteam "kept"',
       "      deleted by an earlier apply that did not finish; restored from its backup",
       "      description, memberDefinitions, tags from the backup",
       "",
-      '  + create workteam "annotators"',
+      '  + [broadening] create workteam "annotators"',
       "      deleted by an earlier apply that did not finish; recreated with its backup",
       "      description, memberDefinitions from the spec",
       "",
@@ -758,5 +790,101 @@ describe("tags only removed", () => {
       "verify: read everything again and compare it, field by field",
     ]);
     expect(renderPlanText(p)).toContain("   1. tag workteam annotators: remove env (DeleteTags)\n");
+  });
+});
+
+describe("the preflight line", () => {
+  const result = (check: string, status: string) => ({ check, subject: "s", status, message: "m" });
+  it.each([
+    { results: [], line: undefined },
+    {
+      results: [{ check: "all", subject: "all checks", status: "skipped", message: "m" }],
+      line: "Preflight: skipped (--no-preflight).",
+    },
+    {
+      results: [
+        result("oidc-discovery", "pass"),
+        result("oidc-jwks", "pass"),
+        result("vpc", "pass"),
+      ],
+      line: "Preflight: 3 checks passed (oidc-discovery, oidc-jwks, vpc).",
+    },
+    {
+      results: [result("sns-topic", "pass"), result("sns-topic", "pass"), result("vpc", "warn")],
+      line: "Preflight: 2 checks passed (sns-topic); 1 check in the blockers and warnings above.",
+    },
+    {
+      results: [result("vpc", "fail"), result("vpc-dns", "warn")],
+      line: "Preflight: no check passed; 2 checks in the blockers and warnings above.",
+    },
+  ])("$line", ({ results, line }) => {
+    const p = { ...rich(), preflight: results } as Plan;
+    expect(preflightLine(p)).toBe(line);
+    if (line) {
+      expect(renderPlanText(p)).toContain(`\n${line}\n`);
+      expect(renderPlanMarkdown(p)).toContain(`\n_${line}_\n`);
+    } else {
+      expect(renderPlanText(p)).not.toContain("Preflight");
+      expect(renderPlanMarkdown(p)).not.toContain("Preflight");
+    }
+  });
+});
+
+describe("security-relevant changes in markdown", () => {
+  it("has no section when every change is neutral", () => {
+    expect(renderPlanMarkdown(teams())).not.toContain("Security-relevant");
+    expect(renderPlanText(teams())).not.toContain("Security-relevant");
+    expect(renderPlanText(teams())).not.toMatch(
+      /\[(destructive|lockout-risk|broadening|narrowing)\]/,
+    );
+  });
+
+  it("lists at most 40 lines, each cut to 300 characters, and the cap on the whole still holds", () => {
+    // 25 new workteams, each with 10 long groups: 25 broadening lines of some 700 characters.
+    const groups = Array.from({ length: 10 }, (_, j) => `${"g".repeat(60)}${j}`);
+    const many = plan(
+      spec({
+        workforce: {
+          oidcConfig: oldOidc(),
+          sourceIpConfig: { cidrs: Array.from({ length: 10 }, (_, i) => `10.${i}.0.0/16`) },
+        },
+        workteams: Array.from({ length: 25 }, (_, i) =>
+          workteam({ name: `t${i}`, memberDefinitions: [{ oidcMemberDefinition: { groups } }] }),
+        ),
+      }),
+      live(Array.from({ length: 20 }, (_, i) => team(`old${i}`))),
+      options,
+    );
+    const md = renderPlanMarkdown(many);
+    const lines = md.split("\n");
+    const at = lines.indexOf("**Security-relevant changes** (review these first):");
+    const end = lines.indexOf("", at + 2);
+    const section = lines.slice(at + 2, end);
+    // 20 pruned workteams, then the IP ranges and 25 teams' members: 46 in all.
+    expect(section.filter((l) => l.startsWith("  - "))).toHaveLength(40);
+    expect(section.at(-1)).toBe("- … and 6 more, in the plan below");
+    expect(section.filter((l) => l.startsWith("- **")).map((l) => l.slice(4, -2))).toEqual([
+      "destructive",
+      "broadening",
+    ]);
+    for (const l of section) expect(l.length).toBeLessThanOrEqual(300 + 6);
+    expect(md.length).toBeLessThan(MARKDOWN_LIMIT);
+    expect(renderPlanMarkdown(many, 20_000).length).toBeLessThanOrEqual(20_000);
+  });
+
+  it("shows a value with backticks exactly, in inline code longer than any run of them", () => {
+    const p = plan(
+      spec({
+        workforce: { oidcConfig: oldOidc() },
+        workteams: [
+          workteam({ memberDefinitions: [{ oidcMemberDefinition: { groups: ["a``b"] } }] }),
+        ],
+      }),
+      live([team("annotators")]),
+      options,
+    );
+    expect(renderPlanMarkdown(p)).toContain(
+      '  - ```workteams.annotators.memberDefinitions: [{oidcMemberDefinition: {groups: ["annotators"]}}] → [{oidcMemberDefinition: {groups: ["a``b"]}}]```',
+    );
   });
 });

@@ -28,6 +28,7 @@ async function prepared(workforce: Raw = {}) {
     options: planOptions(spec, { allowWorkteamDeletion: true }),
     backupDir: mkdtempSync(join(tmpdir(), "wfplan-session-")),
     env: { WFPLAN_OIDC_CLIENT_SECRET: "session-secret" },
+    preflight: false, // tests of the checks: test/preflight, test/e2e/preflight.test.ts
   });
   return { emu, p };
 }
@@ -96,6 +97,7 @@ describe("planSession", () => {
       options: planOptions(spec),
       backupDir: mkdtempSync(join(tmpdir(), "wfplan-session-")),
       env,
+      preflight: false,
     });
   }
 

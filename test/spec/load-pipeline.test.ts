@@ -138,7 +138,7 @@ describe("the file as a whole", () => {
         text.split("\n").length - 1,
         1,
         'unknown key ""',
-        "allowed keys here: version, region, workforce, workteams, policy",
+        "allowed keys here: version, region, workforce, workteams, policy, targets",
         '[""]',
       ),
     ]);

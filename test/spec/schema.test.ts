@@ -26,6 +26,7 @@ describe("schema/workforce.schema.json", () => {
       "workforce",
       "workteams",
       "policy",
+      "targets",
     ]);
     expect(s.required).toEqual(["version", "workforce"]);
     const text = JSON.stringify(s);

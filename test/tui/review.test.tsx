@@ -57,18 +57,69 @@ describe("the review screen", () => {
     env.IS_REACT_ACT_ENVIRONMENT = undefined;
   });
 
-  it("shows warnings, the destructive section, the tree, the summary and the prompt", async () => {
+  it("shows warnings, the security-relevant section, the tree, the summary and the prompt", async () => {
     const { lastFrame } = await review();
     const frame = lastFrame()!;
     expect(frame).toContain('wfplan · workforce "labelers" · us-east-1');
     expect(frame).toContain("! a warning");
-    expect(frame).toContain("Destructive: these workteams will be deleted");
-    expect(frame).toContain("- annotators (recreated after the OIDC update)");
+    expect(frame).toContain("Security-relevant changes (deleted workteams are backed up first)");
+    expect(frame).toContain("- [destructive] annotators (recreated after the OIDC update)");
+    // At 24 rows the rest of the list is counted; the tree keeps its room.
+    expect(frame).toContain("… and 2 more (each is in the plan below)");
     expect(frame).toContain('▾ ~ update workforce "labelers"  (2 changes)');
     expect(frame).toContain('~ oidcConfig.issuer: "https://old" → "https://new"');
     expect(frame).toContain("Plan: 0 to add, 1 to change, 0 to delete, 1 to recreate.");
     expect(frame).toContain("Type yes and press Enter to apply");
     expect(frame.indexOf("a warning")).toBeLessThan(frame.indexOf("update workforce"));
+  });
+
+  it("lists every security-relevant change by class, most serious first, when there is room", async () => {
+    let ui!: ReturnType<typeof render>;
+    await act(async () => {
+      ui = render(
+        <Review
+          plan={plan()}
+          confirm={true}
+          color={false}
+          onDone={vi.fn()}
+          size={{ columns: 100, rows: 40 }}
+        />,
+      );
+    });
+    const lines = ui.lastFrame()!.split("\n");
+    const at = lines.findIndex((l) => l.includes("Security-relevant changes"));
+    expect(lines.slice(at, at + 4).map((l) => l.replace(/^│ | *│$/g, ""))).toEqual([
+      "Security-relevant changes (deleted workteams are backed up first)",
+      "- [destructive] annotators (recreated after the OIDC update)",
+      '- [lockout-risk] workforce.oidcConfig.issuer: "https://old" → "https://new"',
+      // Cut at the box's edge; the plan below has it whole.
+      "- [lockout-risk] workforce.oidcConfig.clientSecret: (sensitive) → (sensitive) from ${env:WFPLAN…",
+    ]);
+  });
+
+  it("has no security-relevant section when every change is neutral", async () => {
+    const neutral = planOf(
+      { workteams: [workteam({ description: "new words" })] },
+      liveState({
+        workteams: [
+          liveTeam("annotators", {
+            memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+          }),
+        ],
+      }),
+    );
+    const { lastFrame } = await review(true, neutral);
+    expect(lastFrame()).toContain('description: "Image annotators" → "new words"');
+    expect(lastFrame()).not.toContain("Security-relevant");
+  });
+
+  it("shows the preflight line", async () => {
+    const p = {
+      ...plan(),
+      preflight: [{ check: "all", subject: "all checks", status: "skipped", message: "m" }],
+    };
+    const { lastFrame } = await review(true, p as Plan);
+    expect(lastFrame()).toContain("Preflight: skipped (--no-preflight).");
   });
 
   it("collapses and expands with space, moving with j/k and the arrows", async () => {
@@ -110,6 +161,7 @@ describe("the review screen", () => {
         'before: "https://old"',
         'after:  "https://new"',
         "API: UpdateWorkforce with the whole OidcConfig, ClientSecret included",
+        "impact: lockout-risk",
         "d/Esc back",
       ].join("\n"),
     );
@@ -264,13 +316,15 @@ describe("the review's fit to the window", () => {
     const stdout = ui.stdout as unknown as { rows?: number; emit(event: string): void };
     const height = () => ui.lastFrame()!.split("\n").length;
     expect(height()).toBeLessThanOrEqual(23);
-    expect(ui.lastFrame()).toContain("Destructive: these workteams will be deleted");
+    expect(ui.lastFrame()).toContain(
+      "Security-relevant changes (deleted workteams are backed up first)",
+    );
     await act(async () => {
       stdout.rows = 12;
       stdout.emit("resize");
     });
     expect(height()).toBeLessThanOrEqual(11);
-    expect(ui.lastFrame()).toContain("Destructive: 25 workteams deleted (each backed up first)");
+    expect(ui.lastFrame()).toContain("Security-relevant: 25 destructive, 2 lockout-risk.");
     expect(ui.lastFrame()!.split("\n")[0]).toBe('wfplan · workforce "labelers" · us-east-1');
     expect(ui.lastFrame()).toContain("Type yes and press Enter to apply");
   });

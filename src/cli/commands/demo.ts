@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
 import { demoGroups, seedDemo } from "../../emulator/demo.ts";
+import type { OidcEndpoints } from "../../emulator/oidc.ts";
 import { startEmulator } from "../../emulator/server.ts";
 import { colorsFor, isInteractive } from "../../views/style.ts";
 import { applyCommand } from "./apply.ts";
@@ -30,24 +32,28 @@ export interface DemoOptions {
 /** `wfplan demo`: the whole backup → delete → update → wait → restore → verify cycle, on an embedded emulator. */
 export async function demoCommand(opts: DemoOptions): Promise<number> {
   const c = colorsFor(opts);
-  const emu = await startEmulator({
-    region: REGION,
-    createDelayMs: 0,
-    updateDelayMs: opts.updateDelayMs ?? 2500,
-  });
+  // The new identity provider: a local one over https, so that the preflight check can read it.
+  const { startOidcProvider } = await import("../../emulator/oidc.ts");
+  const [emu, idp] = await Promise.all([
+    startEmulator({ region: REGION, createDelayMs: 0, updateDelayMs: opts.updateDelayMs ?? 2500 }),
+    startOidcProvider({ path: "/oauth2/v1" }),
+  ]);
   try {
     seedDemo(emu);
     const work = mkdtempSync(join(tmpdir(), "wfplan-demo-"));
     process.env.WFPLAN_DEMO_CLIENT_SECRET ??= "demo-client-secret-not-real";
-    const spec = demoSpecPath();
+    // Its certificate is self-signed: trusted the way a private CA is, through the environment.
+    process.env.NODE_EXTRA_CA_CERTS = idp.caFile;
+    const spec = demoSpec(work, idp.oidcConfig);
     process.stdout.write(
       [
         c.bold("wfplan demo"),
         `  A local SageMaker workforce API is running at ${emu.url},`,
-        '  with workforce "labelers" and the workteams annotators and reviewers. The spec below moves',
-        "  the workforce to a new OIDC identity provider and new IP ranges; an OIDC change needs the",
-        "  workteams deleted first, so watch wfplan update the IP ranges, back the workteams up, delete",
-        "  them, update the OIDC configuration, wait for it, and restore them.",
+        '  with workforce "labelers" and the workteams annotators and reviewers, and a local OpenID',
+        `  provider at ${idp.issuer}. The spec below moves the workforce to that provider and`,
+        "  to new IP ranges. The preflight checks read the provider's discovery document first; an",
+        "  OIDC change needs the workteams deleted, so watch wfplan update the IP ranges, back the",
+        "  workteams up, delete them, update the OIDC configuration, wait for it, and restore them.",
         `  Spec: ${spec}`,
         `  Backups: ${join(work, "backups")}`,
         "",
@@ -70,6 +76,16 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     );
     return code;
   } finally {
-    await emu.stop();
+    await Promise.all([emu.stop(), idp.stop()]);
   }
+}
+
+/** The demo's spec, with the local identity provider's URLs, in the demo's folder. */
+function demoSpec(work: string, oidc: OidcEndpoints): string {
+  const doc = parseDocument(readFileSync(demoSpecPath(), "utf8"));
+  for (const [key, value] of Object.entries(oidc))
+    doc.setIn(["workforce", "oidcConfig", key], value);
+  const file = join(work, "workforce.yaml");
+  writeFileSync(file, doc.toString());
+  return file;
 }

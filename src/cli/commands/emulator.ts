@@ -58,6 +58,7 @@ export async function emulator(opts: EmulatorCommandOptions): Promise<void> {
     [
       `wfplan emulator listening on ${emu.url} (region ${opts.region}${opts.state ? `, state in ${opts.state}` : ""})`,
       `  export AWS_ENDPOINT_URL_SAGEMAKER=${emu.url} AWS_REGION=${opts.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+      `  or, for SageMaker, STS and the preflight checks' SNS, EC2 and Cognito: export AWS_ENDPOINT_URL=${emu.url}`,
       "  Ctrl-C stops it.",
       "",
     ].join("\n"),
