@@ -6,8 +6,10 @@
  *   - peak memory of a plan, and of `validate` on the worst files of the largest size it accepts;
  *   - apply overhead: apply's wall time minus the emulator's configured update delay;
  *   - the same plan from the package installed from its tarball, against the checkout's;
+ *   - fleets: a plan of 50 targets against an emulator answering each call after 100 ms, against a
+ *     plan of one; an apply of 20 targets at once (2 s update delay) against an apply of one;
  *   - the preflight checks: a plan whose every check passes (a local OpenID provider over https,
- *     an SNS topic, a VPC) against the same plan with --no-preflight.
+ *     an SNS topic, a VPC: 7 checks) against the same plan with --no-preflight.
  * Prints medians and ratios. It reports; it never fails the build.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -250,6 +252,7 @@ async function main() {
   }
 
   const preflight = await preflightPair(emu.url);
+  const fleet = await fleetRuns();
 
   const frames = [];
   const hasScript = spawnSync("script", ["--version"]).status === 0;
@@ -308,10 +311,22 @@ async function main() {
   }
   const [without, withChecks] = preflight.map(median);
   rows.push([
-    "plan with 5 passing preflight checks vs --no-preflight",
+    "plan with 7 passing preflight checks vs --no-preflight",
     `+${ms(withChecks - without)}`,
     `${(withChecks / without).toFixed(2)}×`,
     `${ms(withChecks)} vs ${ms(without)}; target ≤ +100 ms`,
+  ]);
+  rows.push([
+    "fleet plan, 50 targets, 100 ms per call, vs 1 target",
+    ms(median(fleet.plan50)),
+    `${(median(fleet.plan50) / median(fleet.plan1)).toFixed(2)}×`,
+    `${ms(median(fleet.plan1))} for one; target ≤ 3×; peak memory ${median(fleet.rss50).toFixed(0)} MiB (target ≤ 150 MiB)`,
+  ]);
+  rows.push([
+    "fleet apply, 20 targets at once, 2 s update delay, vs 1",
+    ms(median(fleet.apply20)),
+    `${(median(fleet.apply20) / median(fleet.apply1)).toFixed(2)}×`,
+    `${ms(median(fleet.apply1))} for one; target ≤ 1.5×`,
   ]);
   rows.push(["peak memory of a plan", `${median(rss).toFixed(0)} MiB`, "", "target ≤ 80 MiB"]);
   const peaks = validatePeaks();
@@ -338,6 +353,111 @@ async function main() {
     );
   for (const r of rows)
     console.log(`  ${r[0].padEnd(width)}  ${r[1].padStart(16)}  ${r[2].padStart(6)}  ${r[3]}`);
+}
+
+/**
+ * Fleets, each measure against its one-target counterpart in the same run: plans of 50 targets and
+ * of 1 against an emulator that answers every call after 100 ms (50 regions of one account, each
+ * with a workforce, the spec changing nothing), and applies of 20 targets at once and of 1, each
+ * changing an IP range, against an emulator whose updates take 2 s.
+ */
+async function fleetRuns() {
+  const out = { plan1: [], plan50: [], rss50: [], apply1: [], apply20: [] };
+  const regions = (n) => Array.from({ length: n }, (_, i) => `xx-bench-${i + 1}`);
+  const fleetFile = (name, n, cidr, concurrency) => {
+    const file = join(work, name);
+    const targets = regions(n)
+      .map((r) => `  - region: ${r}`)
+      .join("\n");
+    writeFileSync(
+      file,
+      readFileSync(spec(cidr), "utf8").replace("region: us-east-1\n", "") +
+        `targets:\n${targets}\npolicy:\n  rollout: { maxConcurrency: ${concurrency}, canary: 0 }\n`,
+    );
+    return file;
+  };
+  const seed = async (url, rs) => {
+    await Promise.all(
+      rs.map((region) =>
+        new SageMakerClient({
+          region,
+          endpoint: url,
+          credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+        }).send(
+          new CreateWorkforceCommand({
+            WorkforceName: "labelers",
+            OidcConfig: {
+              ClientId: "0oa1example",
+              ClientSecret: "x",
+              Issuer: "https://idp.example.com",
+              AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+              TokenEndpoint: "https://idp.example.com/oauth2/token",
+              UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
+              LogoutEndpoint: "https://idp.example.com/logout",
+              JwksUri: "https://idp.example.com/oauth2/keys",
+            },
+            SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+          }),
+        ),
+      ),
+    );
+  };
+  const run = (args, url, extra = {}) => {
+    const r = timed(process.execPath, [BIN, ...args, "--endpoint-url", url, "--no-preflight"], {
+      AWS_ENDPOINT_URL_STS: url,
+      ...extra,
+    });
+    if (r.status !== 0 && r.status !== 2) throw new Error(`wfplan ${args[0]} failed: ${r.stderr}`);
+    return r.ms;
+  };
+
+  const slow = await startEmulatorProcess({ latencyMs: 100, env });
+  try {
+    await seed(slow.url, regions(50));
+    const one = fleetFile("fleet-1.yaml", 1, "10.0.0.0/16", 4);
+    const fifty = fleetFile("fleet-50.yaml", 50, "10.0.0.0/16", 50);
+    const rssFile = join(work, "rss-fleet");
+    for (let i = 0; i < RUNS; i++) {
+      out.plan1.push(run(["plan", "-f", one, "--format", "json"], slow.url));
+      out.plan50.push(run(["plan", "-f", fifty, "--format", "json"], slow.url));
+      timed(
+        process.execPath,
+        [
+          "--import",
+          HOOK,
+          BIN,
+          "plan",
+          "-f",
+          fifty,
+          "--format",
+          "json",
+          "--endpoint-url",
+          slow.url,
+          "--no-preflight",
+        ],
+        { AWS_ENDPOINT_URL_STS: slow.url, WFPLAN_BENCH_RSS_FILE: rssFile },
+      );
+      out.rss50.push(Number(readFileSync(rssFile, "utf8")) / 1024);
+    }
+  } finally {
+    slow.stop();
+  }
+
+  const updating = await startEmulatorProcess({ updateDelayMs: UPDATE_DELAY_MS, env });
+  try {
+    await seed(updating.url, regions(20));
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      // Each run moves every workforce to the other range, so each apply has an update to wait for.
+      const cidr = i % 2 ? "10.0.0.0/16" : "10.9.0.0/16";
+      const one = fleetFile(`fleet-apply-1-${i}.yaml`, 1, cidr, 1);
+      const twenty = fleetFile(`fleet-apply-20-${i}.yaml`, 20, cidr, 20);
+      out.apply1.push(run(["apply", "-f", one, "--auto-approve"], updating.url));
+      out.apply20.push(run(["apply", "-f", twenty, "--auto-approve"], updating.url));
+    }
+  } finally {
+    updating.stop();
+  }
+  return out;
 }
 
 /**

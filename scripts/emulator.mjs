@@ -9,6 +9,7 @@ export const LAUNCHER = fileURLToPath(new URL("../bin/wfplan.js", import.meta.ur
 export async function startEmulatorProcess({
   createDelayMs = 0,
   updateDelayMs = 0,
+  latencyMs = 0,
   env = process.env,
 } = {}) {
   const child = spawn(
@@ -23,6 +24,7 @@ export async function startEmulatorProcess({
       String(createDelayMs),
       "--update-delay-ms",
       String(updateDelayMs),
+      ...(latencyMs ? ["--latency-ms", String(latencyMs)] : []),
     ],
     { env, stdio: ["ignore", "pipe", "inherit"] },
   );

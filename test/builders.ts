@@ -12,6 +12,7 @@ import type {
   WorkforceLive,
   WorkteamLive,
 } from "../src/core/types.ts";
+import { FLEET_CIDRS, FLEET_ROLE } from "../src/emulator/fleet.ts";
 import { loadSpecText } from "../src/spec/load.ts";
 import type { Spec } from "../src/spec/schema.ts";
 
@@ -38,6 +39,28 @@ export function workteam(overrides: Raw = {}): Raw {
     memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
     ...overrides,
   };
+}
+
+/**
+ * The shared state of the emulator's fleet seed (src/emulator/fleet.ts) as a spec, with its three
+ * targets: 111111111111/us-east-1, 111111111111/eu-central-1 and, through FLEET_ROLE, 222222222222/us-west-2.
+ */
+export function fleetSpec(more: Raw = {}): Raw & { targets: Raw[] } {
+  const value = spec({
+    workforce: {
+      oidcConfig: oidcConfig({ scope: "openid profile email" }),
+      sourceIpConfig: { cidrs: FLEET_CIDRS },
+    },
+    workteams: [workteam()],
+    targets: [
+      { region: "us-east-1" },
+      { region: "eu-central-1" },
+      { region: "us-west-2", roleArn: FLEET_ROLE },
+    ],
+    policy: { allowWorkteamDeletion: true },
+    ...more,
+  });
+  return value as Raw & { targets: Raw[] };
 }
 
 export function spec(overrides: { workforce?: Raw } & Raw = {}): Raw {

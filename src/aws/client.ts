@@ -141,7 +141,7 @@ export function sdkSettings(timeoutMs: number) {
     },
     // The SDK's own warnings (such as "Multiple credential sources detected") are its to debug,
     // not the user's to read: shown only with WFPLAN_DEBUG.
-    logger: process.env.WFPLAN_DEBUG ? debugLogger : quietLogger,
+    logger: sdkLogger(),
   };
 }
 
@@ -217,3 +217,6 @@ const debugLogger = {
   error: write("error"),
 };
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** The logger every SDK client of wfplan gets: the SDK's own words only with WFPLAN_DEBUG. */
+export const sdkLogger = () => (process.env.WFPLAN_DEBUG ? debugLogger : quietLogger);

@@ -222,9 +222,13 @@ function program(): Command {
     .description(
       "the whole plan → apply cycle (backup, delete, update, wait, restore, verify) against an embedded emulator",
     )
-    .action(async () => {
+    .option(
+      "--fleet",
+      "three targets in two accounts, planned together and rolled out with a canary",
+    )
+    .action(async (opts) => {
       const { demoCommand } = await import("./commands/demo.ts");
-      process.exitCode = await demoCommand(cli.opts());
+      process.exitCode = await demoCommand({ ...cli.opts(), ...opts });
     });
 
   cli

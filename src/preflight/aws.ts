@@ -13,6 +13,7 @@
  * it took.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { sdkLogger } from "../aws/client.ts";
 import type { PreflightCheck, PreflightFinding } from "../core/types.ts";
 import type { Spec } from "../spec/schema.ts";
 import { allowsPublish, publishStatement } from "./policy.ts";
@@ -216,7 +217,7 @@ function clientConfig(aws: AwsAccess) {
       requestTimeout: REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
     },
-    logger: process.env.WFPLAN_DEBUG ? debugLogger : quietLogger,
+    logger: sdkLogger(),
   };
 }
 
@@ -628,21 +629,3 @@ async function checkCognito(refs: CognitoRefs, aws: AwsAccess): Promise<Prefligh
     client.destroy();
   }
 }
-
-// ---------------------------------------------------------------- the SDK's logs
-
-/** The SDK's own warnings are shown only with WFPLAN_DEBUG, as in aws/client.ts. */
-const write =
-  (level: string) =>
-  (...args: unknown[]) => {
-    const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-    process.stderr.write(`[wfplan debug] ${level} ${text}\n`);
-  };
-const debugLogger = {
-  trace: () => {},
-  debug: write("debug"),
-  info: write("info"),
-  warn: write("warn"),
-  error: write("error"),
-};
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };

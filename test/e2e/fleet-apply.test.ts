@@ -8,15 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  FLEET_ACCOUNT,
-  FLEET_CIDRS,
-  FLEET_OTHER_ACCOUNT,
-  FLEET_ROLE,
-  seedFleet,
-} from "../../src/emulator/fleet.ts";
+import { FLEET_ACCOUNT, FLEET_OTHER_ACCOUNT, seedFleet } from "../../src/emulator/fleet.ts";
 import { type Emulator, startEmulator } from "../../src/emulator/server.ts";
-import { yaml } from "../builders.ts";
+import { fleetSpec, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import { mutations } from "../helpers/emulator.ts";
 import { startWfplan } from "../helpers/process.ts";
@@ -27,38 +21,9 @@ const US = `${FLEET_ACCOUNT}/us-east-1`;
 const EU = `${FLEET_ACCOUNT}/eu-central-1`;
 const WEST = `${FLEET_OTHER_ACCOUNT}/us-west-2`;
 
-/** The shared state of the fleet seed, as a spec, with its three targets. */
-const FLEET_SPEC = {
-  version: 1,
-  workforce: {
-    name: "labelers",
-    oidcConfig: {
-      clientId: "0oa1example",
-      clientSecret: "${env:WFPLAN_OIDC_CLIENT_SECRET}",
-      issuer: "https://idp.example.com",
-      authorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-      tokenEndpoint: "https://idp.example.com/oauth2/token",
-      userInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-      logoutEndpoint: "https://idp.example.com/logout",
-      jwksUri: "https://idp.example.com/oauth2/keys",
-      scope: "openid profile email",
-    },
-    sourceIpConfig: { cidrs: FLEET_CIDRS },
-  },
-  workteams: [
-    {
-      name: "annotators",
-      description: "Image annotators",
-      memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
-    },
-  ],
-  targets: [
-    { region: "us-east-1" },
-    { region: "eu-central-1" },
-    { region: "us-west-2", roleArn: FLEET_ROLE },
-  ],
-  policy: { allowWorkteamDeletion: true, rollout: { canary: 1, maxConcurrency: 2 } },
-};
+/** The fleet seed's shared state, with the canary first and two targets at a time after it. */
+const POLICY = { allowWorkteamDeletion: true, rollout: { canary: 1, maxConcurrency: 2 } };
+const FLEET_SPEC = fleetSpec({ policy: POLICY });
 
 let emu: Emulator;
 let dir: string;
@@ -211,7 +176,7 @@ describe("wfplan apply with targets", () => {
   });
 
   it("Ctrl-C mid-rollout lets the running target reach a safe point (exit 130); a re-run converges", async () => {
-    const one = { ...FLEET_SPEC, policy: { ...FLEET_SPEC.policy, rollout: { maxConcurrency: 1 } } };
+    const one = { ...FLEET_SPEC, policy: { ...POLICY, rollout: { maxConcurrency: 1 } } };
     writeFileSync(join(dir, "workforce.yaml"), yaml(one));
     const apply = startWfplan(["apply", "--auto-approve"], env(), dir);
     // Interrupt when the last target's OIDC update arrives: its workteams are deleted by then.

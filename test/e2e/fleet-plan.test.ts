@@ -10,14 +10,13 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   FLEET_ACCOUNT,
-  FLEET_CIDRS,
   FLEET_OTHER_ACCOUNT,
   FLEET_ROLE,
   seedFleet,
 } from "../../src/emulator/fleet.ts";
 import { type Emulator, startEmulator } from "../../src/emulator/server.ts";
 import { MARKDOWN_LIMIT } from "../../src/render/markdown.ts";
-import { yaml } from "../builders.ts";
+import { fleetSpec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import { mutations } from "../helpers/emulator.ts";
 
@@ -27,39 +26,7 @@ const US = `${FLEET_ACCOUNT}/us-east-1`;
 const EU = `${FLEET_ACCOUNT}/eu-central-1`;
 const WEST = `${FLEET_OTHER_ACCOUNT}/us-west-2`;
 
-const ANNOTATORS = {
-  name: "annotators",
-  description: "Image annotators",
-  memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
-};
-
-/** The shared state of the fleet seed, as a spec, with its three targets. */
-const fleetSpec = (more: Record<string, unknown> = {}) => ({
-  version: 1,
-  workforce: {
-    name: "labelers",
-    oidcConfig: {
-      clientId: "0oa1example",
-      clientSecret: "${env:WFPLAN_OIDC_CLIENT_SECRET}",
-      issuer: "https://idp.example.com",
-      authorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-      tokenEndpoint: "https://idp.example.com/oauth2/token",
-      userInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-      logoutEndpoint: "https://idp.example.com/logout",
-      jwksUri: "https://idp.example.com/oauth2/keys",
-      scope: "openid profile email",
-    },
-    sourceIpConfig: { cidrs: FLEET_CIDRS },
-  },
-  workteams: [ANNOTATORS],
-  targets: [
-    { region: "us-east-1" },
-    { region: "eu-central-1" },
-    { region: "us-west-2", roleArn: FLEET_ROLE },
-  ],
-  policy: { allowWorkteamDeletion: true },
-  ...more,
-});
+const ANNOTATORS = workteam();
 
 let emu: Emulator;
 let dir: string;

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
-import { demoGroups, seedDemo } from "../../emulator/demo.ts";
-import type { OidcEndpoints } from "../../emulator/oidc.ts";
+import { DEMO_OIDC, demoGroups, seedDemo } from "../../emulator/demo.ts";
+import { seedFleet } from "../../emulator/fleet.ts";
+import type { OidcEndpoints, OidcProvider } from "../../emulator/oidc.ts";
+import type { Emulator } from "../../emulator/server.ts";
 import { startEmulator } from "../../emulator/server.ts";
 import { colorsFor, isInteractive } from "../../views/style.ts";
 import { applyCommand } from "./apply.ts";
@@ -12,21 +14,23 @@ import { applyCommand } from "./apply.ts";
 const CREDENTIALS = { accessKeyId: "demo", secretAccessKey: "demo" };
 const REGION = "us-east-1";
 
-/** examples/demo/workforce.yaml in the installed package (from src/ in tests, dist/ when built). */
-export function demoSpecPath(): string {
+/** examples/demo/NAME in the installed package (from src/ in tests, dist/ when built). */
+export function demoSpecPath(name = "workforce.yaml"): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, "examples", "demo", "workforce.yaml");
+    const candidate = join(dir, "examples", "demo", name);
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new Error("examples/demo/workforce.yaml is missing from the package");
+  throw new Error(`examples/demo/${name} is missing from the package`);
 }
 
 export interface DemoOptions {
   color?: boolean;
   /** How long the emulator keeps an updated workforce Updating. */
   updateDelayMs?: number;
+  /** Three targets in two accounts (examples/demo/fleet.yaml), applied with a canary. */
+  fleet?: boolean;
 }
 
 /** `wfplan demo`: the whole backup → delete → update → wait → restore → verify cycle, on an embedded emulator. */
@@ -39,11 +43,12 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     startOidcProvider({ path: "/oauth2/v1" }),
   ]);
   try {
-    seedDemo(emu);
     const work = mkdtempSync(join(tmpdir(), "wfplan-demo-"));
     process.env.WFPLAN_DEMO_CLIENT_SECRET ??= "demo-client-secret-not-real";
     // Its certificate is self-signed: trusted the way a private CA is, through the environment.
     process.env.NODE_EXTRA_CA_CERTS = idp.caFile;
+    if (opts.fleet) return await fleetDemo(emu, idp, work, opts);
+    seedDemo(emu);
     const spec = demoSpec(work, idp.oidcConfig);
     process.stdout.write(
       [
@@ -80,12 +85,64 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   }
 }
 
-/** The demo's spec, with the local identity provider's URLs, in the demo's folder. */
-function demoSpec(work: string, oidc: OidcEndpoints): string {
-  const doc = parseDocument(readFileSync(demoSpecPath(), "utf8"));
+/**
+ * `wfplan demo --fleet`: three targets in two accounts (src/emulator/fleet.ts), one reached through
+ * an assumed role, planned together and applied with a canary.
+ */
+async function fleetDemo(emu: Emulator, idp: OidcProvider, work: string, opts: DemoOptions) {
+  const c = colorsFor(opts);
+  const o = idp.oidcConfig;
+  seedFleet(emu, {
+    baseKey: CREDENTIALS.accessKeyId,
+    oidc: {
+      ...DEMO_OIDC,
+      Issuer: o.issuer,
+      AuthorizationEndpoint: o.authorizationEndpoint,
+      TokenEndpoint: o.tokenEndpoint,
+      UserInfoEndpoint: o.userInfoEndpoint,
+      LogoutEndpoint: o.logoutEndpoint,
+      JwksUri: o.jwksUri,
+    },
+  });
+  // The role is assumed, and the accounts found, through the emulator's STS.
+  process.env.AWS_ENDPOINT_URL_STS = emu.url;
+  const spec = demoSpec(work, o, "fleet.yaml");
+  process.stdout.write(
+    [
+      c.bold("wfplan demo --fleet"),
+      `  A local AWS API is running at ${emu.url} (SageMaker and STS), with workforce "labelers"`,
+      "  in three targets: 111111111111/us-east-1 (one IP range drifted), 111111111111/eu-central-1",
+      "  (as the spec says) and 222222222222/us-west-2, reached by assuming a role, whose older",
+      "  identity provider must change (its workteams are backed up, deleted and recreated). The",
+      `  OpenID provider is a local one at ${idp.issuer}. apply plans every target, then`,
+      "  rolls out: us-east-1 first as the canary, then the others two at a time.",
+      `  Spec: ${spec}`,
+      `  Backups: ${join(work, "backups")}/<account>/<region>`,
+      "",
+      "",
+    ].join("\n"),
+  );
+  const code = await applyCommand({
+    file: spec,
+    endpointUrl: emu.url,
+    credentials: CREDENTIALS,
+    autoApprove: !isInteractive(),
+    backupDir: join(work, "backups"),
+    format: "text",
+    color: opts.color,
+  });
+  process.stdout.write(
+    "\nDemo finished. Try it on your own fleet: wfplan plan -f fleet.yaml (examples/fleet.yaml)\n",
+  );
+  return code;
+}
+
+/** A demo spec, with the local identity provider's URLs, in the demo's folder. */
+function demoSpec(work: string, oidc: OidcEndpoints, name = "workforce.yaml"): string {
+  const doc = parseDocument(readFileSync(demoSpecPath(name), "utf8"));
   for (const [key, value] of Object.entries(oidc))
     doc.setIn(["workforce", "oidcConfig", key], value);
-  const file = join(work, "workforce.yaml");
+  const file = join(work, name);
   writeFileSync(file, doc.toString());
   return file;
 }
