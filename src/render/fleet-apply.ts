@@ -30,6 +30,8 @@ export interface FleetApplyReport {
   rows: readonly FleetApplyRow[];
   /** Why the rollout stopped starting targets, when it did. */
   halted?: "canary-failed" | "failure-tolerance" | "interrupted";
+  /** --require-approval held the apply back: these changes need a person (nothing ran). */
+  needsApproval?: readonly { target: string; path: string; impact: string }[];
 }
 
 export function fleetApplySummary(rows: readonly FleetApplyRow[]) {
@@ -141,6 +143,7 @@ export function fleetApplyDocument(report: FleetApplyReport) {
       };
     }),
     ...(report.halted && { halted: report.halted }),
+    ...(report.needsApproval && { outcome: "needs-approval", needsApproval: report.needsApproval }),
     summary: fleetApplySummary(report.rows),
   };
 }

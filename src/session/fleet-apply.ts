@@ -92,10 +92,6 @@ export async function applyFleet(
       r.error = `the plan is blocked: ${prepared.plan.blockers.map((b) => b.message).join("; ")}`;
       return "failed" as const;
     }
-    if (prepared.plan.steps.length === 0) {
-      r.applyOutcome = "no-changes";
-      return "succeeded" as const;
-    }
     try {
       r.result = await applySession(prepared, {
         ...controls,
@@ -123,32 +119,38 @@ export async function applyFleet(
     return "succeeded" as const;
   };
 
-  const outcomes = await rollout(
-    fleet.targets.map((_, i) => i),
-    fleet.rollout,
-    runTarget,
-    {
-      ...(controls.signal && { signal: controls.signal }),
-      onEvent: (e) => {
-        if (e.type === "halted") {
-          halted = e.reason;
-          return emit(e);
-        }
-        const r = results[e.index] as FleetTargetResult;
-        if (e.type === "start")
-          emit({ type: "target-start", target: r.target.id, canary: e.canary });
-        else
-          emit({
-            type: "target-end",
-            target: r.target.id,
-            outcome: e.outcome,
-            ...(r.error !== undefined && { error: r.error }),
-          });
-      },
+  // A target with nothing to do succeeds at once and is no canary: the canaries are the first
+  // targets that would change something, so a fleet whose first target is up to date still has its
+  // first change applied alone.
+  const idle = (t: PlannedTarget) =>
+    t.prepared !== undefined && !isBlocked(t.prepared.plan) && t.prepared.plan.steps.length === 0;
+  const order = fleet.targets.flatMap((t, i) => (idle(t) ? [] : [i]));
+  fleet.targets.forEach((t, i) => {
+    if (!idle(t)) return;
+    const r = results[i] as FleetTargetResult;
+    r.applyOutcome = "no-changes";
+    r.outcome = "succeeded";
+  });
+  const outcomes = await rollout(order, fleet.rollout, runTarget, {
+    ...(controls.signal && { signal: controls.signal }),
+    onEvent: (e) => {
+      if (e.type === "halted") {
+        halted = e.reason;
+        return emit(e);
+      }
+      const r = results[order[e.index] as number] as FleetTargetResult;
+      if (e.type === "start") emit({ type: "target-start", target: r.target.id, canary: e.canary });
+      else
+        emit({
+          type: "target-end",
+          target: r.target.id,
+          outcome: e.outcome,
+          ...(r.error !== undefined && { error: r.error }),
+        });
     },
-  );
+  });
   outcomes.forEach((o, i) => {
-    (results[i] as FleetTargetResult).outcome = o;
+    (results[order[i] as number] as FleetTargetResult).outcome = o;
   });
   return { targets: results, ...(halted && { halted }) };
 }

@@ -134,11 +134,13 @@ describe("wfplan apply with targets", () => {
     const r = await run("apply", "--auto-approve", "--format", "json");
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
+    // eu-central-1 has nothing to do: it is as the spec says whatever the rollout does.
     expect(doc.targets.map((t: { outcome: string }) => t.outcome)).toEqual([
       "failed",
-      "not-started",
+      "succeeded",
       "not-started",
     ]);
+    expect(doc.targets[1].applyOutcome).toBe("no-changes");
     expect(doc.halted).toBe("canary-failed");
     expect(doc.targets[0].error).toMatch(/canary says no/);
     expect(updates()).toEqual([US]);
@@ -155,6 +157,17 @@ describe("wfplan apply with targets", () => {
       { region: "eu-central-1", account: FLEET_ACCOUNT },
     );
     const mark = emu.calls.length;
+    // A --target the file does not hold is an error, not a quiet filter.
+    const typo = await run(
+      "apply",
+      "fleet.plan.json",
+      "--target",
+      US,
+      "--target",
+      "111111111111/us-east-9",
+    );
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("111111111111/us-east-9: not a target of");
     const refused = await run("apply", "fleet.plan.json");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(EU);
@@ -172,7 +185,7 @@ describe("wfplan apply with targets", () => {
     ]);
     expect(doc.targets[1].error).toMatch(/^stale/);
     expect(updates(mark)).toEqual([US, WEST]);
-    noSecret(planned, refused, fresh);
+    noSecret(planned, typo, refused, fresh);
   });
 
   it("Ctrl-C mid-rollout lets the running target reach a safe point (exit 130); a re-run converges", async () => {
@@ -188,7 +201,10 @@ describe("wfplan apply with targets", () => {
     });
     expect(await apply.exited).toBe(130);
     const out = apply.output();
-    expect(out).toMatch(/Interrupt received: no new target starts; finishing the current step/);
+    // It names what the running step does: the update finishes, or a wait stops at once.
+    expect(out).toMatch(
+      /Interrupt received: no new target starts; (finishing the current step \(update the workforce: oidcConfig|the wait stops now)/,
+    );
     expect(out).toMatch(
       new RegExp(`^${WEST} +interrupted +interrupted +4/8 +\\.wfplan/backups/`, "m"),
     );
@@ -220,8 +236,19 @@ describe("wfplan apply with targets", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${US}: workforce.sourceIpConfig.cidrs (broadening)`);
     expect(r.stderr).toMatch(/nothing was changed/);
+    // With --format json the held changes are a document too.
+    const j = await run("apply", "--auto-approve", "--require-approval", "any", "--format", "json");
+    expect(j.code).toBe(1);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.outcome).toBe("needs-approval");
+    expect(doc.needsApproval).toContainEqual({
+      target: WEST,
+      path: "workforce.oidcConfig.issuer",
+      impact: "lockout-risk",
+    });
+    expect(doc.targets.every((t: { outcome: string }) => t.outcome === "not-started")).toBe(true);
     expect(mutations(emu, mark)).toEqual([]);
-    noSecret(r);
+    noSecret(r, j);
   });
 
   it("--target applies only the targets it names", async () => {

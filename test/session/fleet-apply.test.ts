@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UpdateWorkforceCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
 import { readBackup } from "../../src/apply/backup.ts";
 import { planOptions } from "../../src/core/plan.ts";
@@ -128,6 +129,33 @@ describe("applyFleet", () => {
       expect(own.map((e) => (e.type === "step" ? e.event : undefined))).toEqual(t.events);
       expect(t.result?.verified).toBe(true);
     }
+  });
+
+  it("a first target with nothing to do is no canary: the first that changes something is", async () => {
+    const { emu, root } = await fleetEmulator();
+    // The first target already has the new ranges: its plan is empty.
+    await sdkAs(emu, key("key-a"), "us-east-1").send(
+      new UpdateWorkforceCommand({
+        WorkforceName: "labelers",
+        SourceIpConfig: { Cidrs: ["10.9.0.0/16"] },
+      }),
+    );
+    const fleet = await planFleet(emu, root, NEW_RANGES, policy());
+    expect(fleet.targets[0]?.prepared?.plan.steps).toEqual([]);
+    const events: FleetApplyEvent[] = [];
+    const result = await applyFleet(fleet, {
+      waitTimeoutMs: 60_000,
+      onEvent: (e) => events.push(e),
+    });
+    expect(result.targets.map((t) => [t.outcome, t.applyOutcome])).toEqual([
+      ["succeeded", "no-changes"],
+      ["succeeded", "applied"],
+      ["succeeded", "applied"],
+    ]);
+    const starts = events.filter((e) => e.type === "target-start");
+    expect(starts[0]).toEqual({ type: "target-start", target: `${A}/eu-central-1`, canary: true });
+    const canaryEnd = events.findIndex((e) => e.type === "target-end");
+    expect(events.indexOf(starts[1] as FleetApplyEvent)).toBeGreaterThan(canaryEnd);
   });
 
   it("stops the rollout when the canary fails: nothing else is touched", async () => {

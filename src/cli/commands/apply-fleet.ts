@@ -71,6 +71,13 @@ export async function planSavedFleet(
   const byId = new Map(saved.targets.map((t) => [t.id, t]));
   const stale: NonNullable<PlannedFleet["stale"]> = [];
   const edited: string[] = [];
+  const unknown = (flags.target ?? []).filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `--target ${unknown.join(", ")}: not a target of ${planFile}; nothing was changed`,
+      { hint: `its targets: ${[...byId.keys()].join(", ")}` },
+    );
+  }
   const only = flags.target?.length
     ? saved.targets.filter((t) => flags.target?.includes(t.id)).map((t) => t.id)
     : saved.targets.map((t) => t.id);
@@ -153,9 +160,11 @@ export async function applyFleetCommand(
   const held = preApproved
     ? fresh.targets.flatMap((t) =>
         t.prepared && !isBlocked(t.prepared.plan)
-          ? needsApproval(t.prepared.plan, level).map(
-              (e) => `${t.target.id}: ${e.path} (${e.impact})`,
-            )
+          ? needsApproval(t.prepared.plan, level).map((e) => ({
+              target: t.target.id,
+              path: e.path,
+              impact: e.impact,
+            }))
           : [],
       )
     : [];
@@ -164,10 +173,24 @@ export async function applyFleetCommand(
     ask: plans.some(hasChanges) && (!preApproved || (held.length > 0 && canAsk)),
   });
   if (held.length > 0 && !canAsk) {
+    // A tool that asked for JSON gets JSON: every target not started, and what held them.
+    if (opts.format === "json") {
+      const rows = fleet.targets.map(
+        (t): FleetApplyRow => ({
+          target: t.target,
+          outcome: "not-started",
+          applyOutcome: "not-started",
+          ...(t.prepared && { plan: t.prepared.plan }),
+          events: [],
+          remaining: null,
+        }),
+      );
+      view.end({ rows, needsApproval: held });
+    }
     const why =
       opts.format === "json" ? "--format json cannot ask for it" : "there is no terminal to ask in";
     throw new UserError(
-      `--require-approval ${level}: the fleet's plan has ${held.length} change(s) that need a person's approval, and ${why}; nothing was changed:\n  ${held.join("\n  ")}`,
+      `--require-approval ${level}: the fleet's plan has ${held.length} change(s) that need a person's approval, and ${why}; nothing was changed:\n  ${held.map((h) => `${h.target}: ${h.path} (${h.impact})`).join("\n  ")}`,
       { hint: "review the plan with wfplan plan, then apply it in a terminal, which asks" },
     );
   }
@@ -193,7 +216,11 @@ export async function applyFleetCommand(
     result = await applyFleet(fresh, {
       ...(waitTimeoutMs !== undefined && { waitTimeoutMs }),
       signal: stop.signal,
-      onEvent: (e) => view.onEvent(e),
+      onEvent: (e) => {
+        // So that the notice can say when a wait stops at once rather than after its step.
+        if (e.type === "step") stop.track(e.event);
+        view.onEvent(e);
+      },
     });
   } finally {
     stop.dispose();
