@@ -83,6 +83,33 @@ function timedAsync(cmd, args, extraEnv = {}) {
   });
 }
 
+const sagemaker = (url, region) =>
+  new SageMakerClient({
+    region,
+    endpoint: url,
+    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+  });
+
+/** Workforce "labelers" with the identity provider and IP range of `spec(cidr)`'s specs. */
+function createLabelers(client) {
+  return client.send(
+    new CreateWorkforceCommand({
+      WorkforceName: "labelers",
+      OidcConfig: {
+        ClientId: "0oa1example",
+        ClientSecret: "x",
+        Issuer: "https://idp.example.com",
+        AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
+        TokenEndpoint: "https://idp.example.com/oauth2/token",
+        UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
+        LogoutEndpoint: "https://idp.example.com/logout",
+        JwksUri: "https://idp.example.com/oauth2/keys",
+      },
+      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
+    }),
+  );
+}
+
 function spec(cidr) {
   const file = join(work, `workforce-${cidr.replace(/[./]/g, "_")}.yaml`);
   writeFileSync(
@@ -168,27 +195,8 @@ function firstFrame(url, file) {
 async function main() {
   const hasAws = awsCli();
   const emu = await startEmulatorProcess({ updateDelayMs: UPDATE_DELAY_MS, env });
-  const client = new SageMakerClient({
-    region: "us-east-1",
-    endpoint: emu.url,
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-  });
-  await client.send(
-    new CreateWorkforceCommand({
-      WorkforceName: "labelers",
-      OidcConfig: {
-        ClientId: "0oa1example",
-        ClientSecret: "x",
-        Issuer: "https://idp.example.com",
-        AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-        TokenEndpoint: "https://idp.example.com/oauth2/token",
-        UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-        LogoutEndpoint: "https://idp.example.com/logout",
-        JwksUri: "https://idp.example.com/oauth2/keys",
-      },
-      SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
-    }),
-  );
+  const client = sagemaker(emu.url, "us-east-1");
+  await createLabelers(client);
   for (const name of ["annotators", "reviewers"]) {
     await client.send(
       new CreateWorkteamCommand({
@@ -376,32 +384,7 @@ async function fleetRuns() {
     );
     return file;
   };
-  const seed = async (url, rs) => {
-    await Promise.all(
-      rs.map((region) =>
-        new SageMakerClient({
-          region,
-          endpoint: url,
-          credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-        }).send(
-          new CreateWorkforceCommand({
-            WorkforceName: "labelers",
-            OidcConfig: {
-              ClientId: "0oa1example",
-              ClientSecret: "x",
-              Issuer: "https://idp.example.com",
-              AuthorizationEndpoint: "https://idp.example.com/oauth2/authorize",
-              TokenEndpoint: "https://idp.example.com/oauth2/token",
-              UserInfoEndpoint: "https://idp.example.com/oauth2/userinfo",
-              LogoutEndpoint: "https://idp.example.com/logout",
-              JwksUri: "https://idp.example.com/oauth2/keys",
-            },
-            SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
-          }),
-        ),
-      ),
-    );
-  };
+  const seed = (url, rs) => Promise.all(rs.map((region) => createLabelers(sagemaker(url, region))));
   const run = (args, url, extra = {}) => {
     const r = timed(process.execPath, [BIN, ...args, "--endpoint-url", url, "--no-preflight"], {
       AWS_ENDPOINT_URL_STS: url,
@@ -486,24 +469,11 @@ async function preflightPair(url) {
   const { startOidcProvider } = await import(providerModule);
   const idp = await startOidcProvider({ path: "/oauth2/default" });
   const o = idp.oidcConfig;
-  const client = new SageMakerClient({
-    region,
-    endpoint: url,
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-  });
+  const client = sagemaker(url, region);
   await client.send(
     new CreateWorkforceCommand({
       WorkforceName: "labelers",
-      OidcConfig: {
-        ClientId: "0oa1example",
-        ClientSecret: "x",
-        Issuer: o.issuer,
-        AuthorizationEndpoint: o.authorizationEndpoint,
-        TokenEndpoint: o.tokenEndpoint,
-        UserInfoEndpoint: o.userInfoEndpoint,
-        LogoutEndpoint: o.logoutEndpoint,
-        JwksUri: o.jwksUri,
-      },
+      OidcConfig: { ClientId: "0oa1example", ClientSecret: "x", ...idp.oidcWire },
       WorkforceVpcConfig: vpc,
     }),
   );

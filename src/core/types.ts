@@ -17,6 +17,17 @@ export interface OidcConfigLive {
   authenticationRequestExtraParams?: Record<string, string>;
 }
 
+/** The identity provider's endpoints as a spec's `oidcConfig` names them (no client id or secret). */
+export type OidcEndpoints = Pick<
+  OidcConfigLive,
+  | "issuer"
+  | "authorizationEndpoint"
+  | "tokenEndpoint"
+  | "userInfoEndpoint"
+  | "logoutEndpoint"
+  | "jwksUri"
+>;
+
 export interface VpcConfig {
   vpcId: string;
   securityGroupIds: string[];

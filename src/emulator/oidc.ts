@@ -12,16 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
-
-/** The endpoints as a spec's `oidcConfig` names them. */
-export interface OidcEndpoints {
-  issuer: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  userInfoEndpoint: string;
-  logoutEndpoint: string;
-  jwksUri: string;
-}
+import type { OidcEndpoints } from "../core/types.ts";
 
 /** What a test makes the provider serve instead; each `serve` call replaces the last one. */
 export interface OidcOverrides {
@@ -42,6 +33,15 @@ export interface OidcProvider {
   issuer: string;
   /** The endpoints as a spec's oidcConfig names them, equal to what the discovery document says. */
   oidcConfig: OidcEndpoints;
+  /** The same endpoints as the API's `OidcConfig` names them, to seed a workforce that uses it. */
+  oidcWire: {
+    Issuer: string;
+    AuthorizationEndpoint: string;
+    TokenEndpoint: string;
+    UserInfoEndpoint: string;
+    LogoutEndpoint: string;
+    JwksUri: string;
+  };
   /** The self-signed certificate (PEM) made at start-up, and a file holding it, for NODE_EXTRA_CA_CERTS. */
   caPem: string;
   caFile: string;
@@ -189,6 +189,14 @@ export async function startOidcProvider(opts: { path?: string } = {}): Promise<O
   return {
     issuer,
     oidcConfig: { ...endpoints },
+    oidcWire: {
+      Issuer: endpoints.issuer,
+      AuthorizationEndpoint: endpoints.authorizationEndpoint,
+      TokenEndpoint: endpoints.tokenEndpoint,
+      UserInfoEndpoint: endpoints.userInfoEndpoint,
+      LogoutEndpoint: endpoints.logoutEndpoint,
+      JwksUri: endpoints.jwksUri,
+    },
     caPem: cert,
     caFile,
     serve(next) {

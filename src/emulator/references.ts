@@ -22,6 +22,7 @@
  * as SNS refuses a topic whose policy does not let the caller in (`AuthorizationError`).
  */
 import { randomUUID } from "node:crypto";
+import { signatureProblem } from "./errors.ts";
 import type { References } from "./state.ts";
 
 export type ReferenceService = "sns" | "ec2" | "cognito-idp";
@@ -69,7 +70,6 @@ const EC2_VERSION = "2016-11-15";
 const COGNITO_TARGET = "AWSCognitoIdentityProviderService.";
 const JSON_11 = "application/x-amz-json-1.1";
 const FORM = "application/x-www-form-urlencoded";
-const SIGNED = /^AWS4-HMAC-SHA256 Credential=[^,]+, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]+$/;
 
 /** The service a request that is not SageMaker's is for: its signature's scope, else its shape. */
 export function referenceServiceOf(
@@ -106,16 +106,8 @@ export function answerReference(req: ReferenceRequest, ctx: ReferenceContext): R
   const protocol = PROTOCOLS[req.service];
   let operation = "(none)";
   try {
-    if (!req.auth) {
-      throw new ServiceError("MissingAuthenticationToken", "Missing Authentication Token", 403);
-    }
-    if (!SIGNED.test(req.auth)) {
-      throw new ServiceError(
-        "IncompleteSignature",
-        "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
-        403,
-      );
-    }
+    const unsigned = signatureProblem(req.auth);
+    if (unsigned) throw new ServiceError(unsigned.code, unsigned.message, 403);
     if (ctx.refused) throw protocol.credentials(ctx.refused);
     const input = protocol.parse(req);
     operation = input.action || operation;

@@ -27,7 +27,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiError } from "./errors.ts";
+import { ApiError, signatureProblem } from "./errors.ts";
 import { isModeled, validateInput, validationMessage } from "./model.ts";
 import { MUTATING, type OperationContext, operations, settle } from "./operations.ts";
 import {
@@ -308,22 +308,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     // As the service: an unsigned request is refused before anything else, then a body that is
     // not AWS JSON 1.1.
-    if (!auth) {
-      return fail(
-        new ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403),
-      );
-    }
-    if (
-      !/^AWS4-HMAC-SHA256 Credential=[^,]+, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]+$/.test(auth)
-    ) {
-      return fail(
-        new ApiError(
-          "IncompleteSignatureException",
-          "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
-          403,
-        ),
-      );
-    }
+    const unsigned = signatureProblem(auth);
+    if (unsigned) return fail(new ApiError(`${unsigned.code}Exception`, unsigned.message, 403));
     if (caller.refused === "invalid") {
       return fail(
         new ApiError(

@@ -17,6 +17,7 @@
  * `InvalidAction`. The emulator's faults (throttling, 5xx) do not apply here.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { signatureProblem } from "./errors.ts";
 import { validationMessage } from "./model.ts";
 import { x } from "./references.ts";
 import { type EmulatorState, ROLE_ARN, type Session } from "./state.ts";
@@ -24,7 +25,6 @@ import { type EmulatorState, ROLE_ARN, type Session } from "./state.ts";
 export const STS_VERSION = "2011-06-15";
 const FORM = "application/x-www-form-urlencoded";
 const XML = "text/xml";
-const SIGNED = /^AWS4-HMAC-SHA256 Credential=[^,]+, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]+$/;
 const ACCESS_KEY = /Credential=([^/,\s]+)\//;
 
 /** Who a request is: its access key, the account it acts in, and its identity's ARN. */
@@ -129,16 +129,8 @@ export function answerSts(req: StsRequest, state: EmulatorState, now: number): S
   let operation = "(none)";
   let input: Record<string, string> = {};
   try {
-    if (!req.auth) {
-      throw new StsError("MissingAuthenticationToken", "Missing Authentication Token", 403);
-    }
-    if (!SIGNED.test(req.auth)) {
-      throw new StsError(
-        "IncompleteSignature",
-        "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
-        403,
-      );
-    }
+    const unsigned = signatureProblem(req.auth);
+    if (unsigned) throw new StsError(unsigned.code, unsigned.message, 403);
     if (!req.contentType.startsWith(FORM)) {
       throw new StsError("InvalidParameterValue", `Content-Type must be ${FORM}.`);
     }

@@ -10,18 +10,8 @@
  */
 import { request } from "node:https";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
-import type { PreflightFinding } from "../core/types.ts";
+import type { OidcEndpoints, PreflightFinding } from "../core/types.ts";
 import { readBounded, sizeText } from "../io/read.ts";
-
-/** The endpoints as a spec's `oidcConfig` names them (the client id and secret are not needed). */
-export interface OidcEndpoints {
-  issuer: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  userInfoEndpoint: string;
-  logoutEndpoint: string;
-  jwksUri: string;
-}
 
 export interface OidcCheckOptions {
   /** Where NODE_EXTRA_CA_CERTS is read from (process.env by default). */

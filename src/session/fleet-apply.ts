@@ -12,6 +12,7 @@ import type { ApplyEvent } from "../apply/execute.ts";
 import { type HaltReason, type Outcome, rollout } from "../apply/rollout.ts";
 import { isBlocked } from "../core/questions.ts";
 import { InterruptedError } from "../errors.ts";
+import type { FleetApplyRow } from "../render/fleet-apply.ts";
 import { DEFAULT_WAIT, parseDuration } from "../values/duration.ts";
 import { type ApplyControls, type ApplySessionResult, applySession } from "./apply.ts";
 import type { FleetPrepared, PlannedTarget } from "./fleet.ts";
@@ -161,4 +162,31 @@ function waitTimeout(prepared: Prepared): number {
     parseDuration(prepared.spec.policy?.waitTimeout ?? DEFAULT_WAIT) ??
     (parseDuration(DEFAULT_WAIT) as number)
   );
+}
+
+/** A target's result as the end report shows it. */
+export function fleetApplyRow(r: FleetTargetResult): FleetApplyRow {
+  return {
+    target: r.target,
+    outcome: r.outcome,
+    applyOutcome: r.applyOutcome,
+    ...(r.prepared && { plan: r.prepared.plan }),
+    events: r.events,
+    ...(r.backupFile !== undefined && { backupFile: r.backupFile }),
+    remaining: r.result?.remaining ?? null,
+    ...(r.error !== undefined && { error: r.error }),
+  };
+}
+
+/** A target the apply did not start (held back, or stale), as the end report shows it. */
+export function notStartedRow(t: PlannedTarget, error?: string): FleetApplyRow {
+  return {
+    target: t.target,
+    outcome: "not-started",
+    applyOutcome: "not-started",
+    ...(t.prepared && { plan: t.prepared.plan }),
+    events: [],
+    remaining: null,
+    ...(error !== undefined && { error }),
+  };
 }

@@ -29,18 +29,9 @@ const oidcOf = (p: OidcProvider) => oidcConfig({ ...p.oidcConfig });
 
 /** The live workforce with the provider's endpoints (on the wire), as if applied before. */
 function seedWith(emu: Emulator, p: OidcProvider, more: Raw = {}) {
-  const o = p.oidcConfig;
   emu.invoke("CreateWorkforce", {
     WorkforceName: "labelers",
-    OidcConfig: {
-      ...OIDC,
-      Issuer: o.issuer,
-      AuthorizationEndpoint: o.authorizationEndpoint,
-      TokenEndpoint: o.tokenEndpoint,
-      UserInfoEndpoint: o.userInfoEndpoint,
-      LogoutEndpoint: o.logoutEndpoint,
-      JwksUri: o.jwksUri,
-    },
+    OidcConfig: { ...OIDC, ...p.oidcWire },
     SourceIpConfig: { Cidrs: ["10.0.0.0/16"] },
     ...more,
   });

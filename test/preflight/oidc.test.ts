@@ -11,13 +11,13 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { generate } from "selfsigned";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { OidcEndpoints } from "../../src/core/types.ts";
 import { type OidcProvider, startOidcProvider } from "../../src/emulator/oidc.ts";
 import {
   checkOidcDiscovery,
   compareDiscovery,
   discoveryUrl,
   inspectKeySet,
-  type OidcEndpoints,
   shown,
 } from "../../src/preflight/oidc.ts";
 

@@ -11,17 +11,9 @@ import { describe, expect, it } from "vitest";
 import { readBackup } from "../../src/apply/backup.ts";
 import { planOptions } from "../../src/core/plan.ts";
 import type { Emulator } from "../../src/emulator/server.ts";
-import {
-  type FleetApplyRow,
-  fleetApplyDocument,
-  renderFleetApplyText,
-} from "../../src/render/fleet-apply.ts";
+import { fleetApplyDocument, renderFleetApplyText } from "../../src/render/fleet-apply.ts";
 import type { FleetPrepared, PlannedTarget } from "../../src/session/fleet.ts";
-import {
-  applyFleet,
-  type FleetApplyEvent,
-  type FleetTargetResult,
-} from "../../src/session/fleet-apply.ts";
+import { applyFleet, type FleetApplyEvent, fleetApplyRow } from "../../src/session/fleet-apply.ts";
 import { planSession } from "../../src/session/plan.ts";
 import { oidcConfig, type Raw, validSpec } from "../builders.ts";
 import { emulator, key, mutations, sdkAs, seedWorkforce } from "../helpers/emulator.ts";
@@ -87,18 +79,6 @@ const updated = (emu: Emulator, from = 0) =>
   mutations(emu, from)
     .filter((c) => c.operation === "UpdateWorkforce")
     .map((c) => `${c.account ?? "default"}/${c.region}`);
-
-/** A target's result as the CLI hands it to the end report. */
-const row = (r: FleetTargetResult): FleetApplyRow => ({
-  target: r.target,
-  outcome: r.outcome,
-  applyOutcome: r.applyOutcome,
-  ...(r.prepared && { plan: r.prepared.plan }),
-  events: r.events,
-  ...(r.backupFile !== undefined && { backupFile: r.backupFile }),
-  remaining: r.result?.remaining ?? null,
-  ...(r.error !== undefined && { error: r.error }),
-});
 
 describe("applyFleet", () => {
   it("applies every target, the canary first, with events tagged by target", async () => {
@@ -170,7 +150,7 @@ describe("applyFleet", () => {
     expect(updated(emu, mark)).toEqual([`${A}/us-east-1`]);
 
     // The end report: a row per target, and the JSON document with each target's outcome.
-    const report = { rows: result.targets.map(row), halted: result.halted };
+    const report = { rows: result.targets.map(fleetApplyRow), halted: result.halted };
     const doc = fleetApplyDocument(report);
     expect(doc.summary).toEqual({
       targets: 3,

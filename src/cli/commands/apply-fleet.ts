@@ -16,7 +16,7 @@ import {
   type PlannedTarget,
   planFleet,
 } from "../../session/fleet.ts";
-import { applyFleet, type FleetTargetResult } from "../../session/fleet-apply.ts";
+import { applyFleet, fleetApplyRow, notStartedRow } from "../../session/fleet-apply.ts";
 import { planSession } from "../../session/plan.ts";
 import { parseDuration } from "../../values/duration.ts";
 import { fleetApplyView } from "../../views/fleet.ts";
@@ -175,17 +175,7 @@ export async function applyFleetCommand(
   if (held.length > 0 && !canAsk) {
     // A tool that asked for JSON gets JSON: every target not started, and what held them.
     if (opts.format === "json") {
-      const rows = fleet.targets.map(
-        (t): FleetApplyRow => ({
-          target: t.target,
-          outcome: "not-started",
-          applyOutcome: "not-started",
-          ...(t.prepared && { plan: t.prepared.plan }),
-          events: [],
-          remaining: null,
-        }),
-      );
-      view.end({ rows, needsApproval: held });
+      view.end({ rows: fleet.targets.map((t) => notStartedRow(t)), needsApproval: held });
     }
     const why =
       opts.format === "json" ? "--format json cannot ask for it" : "there is no terminal to ask in";
@@ -230,32 +220,11 @@ export async function applyFleetCommand(
     const r = byId.get(t.target.id);
     if (!r) {
       const reason = stale.find((s) => s.target.id === t.target.id)?.reason;
-      return {
-        target: t.target,
-        outcome: "not-started",
-        applyOutcome: "not-started",
-        ...(t.prepared && { plan: t.prepared.plan }),
-        events: [],
-        remaining: null,
-        error: `stale: ${reason ?? "changed since the plan was made"}`,
-      };
+      return notStartedRow(t, `stale: ${reason ?? "changed since the plan was made"}`);
     }
-    return row(r);
+    return fleetApplyRow(r);
   });
   view.end({ rows, ...(result.halted && { halted: result.halted }) });
   if (stop.signal.aborted) return ExitCode.interrupted;
   return rows.every((r) => r.outcome === "succeeded") ? ExitCode.ok : ExitCode.error;
-}
-
-function row(r: FleetTargetResult): FleetApplyRow {
-  return {
-    target: r.target,
-    outcome: r.outcome,
-    applyOutcome: r.applyOutcome,
-    ...(r.prepared && { plan: r.prepared.plan }),
-    events: r.events,
-    ...(r.backupFile !== undefined && { backupFile: r.backupFile }),
-    remaining: r.result?.remaining ?? null,
-    ...(r.error !== undefined && { error: r.error }),
-  };
 }

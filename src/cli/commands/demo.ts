@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
+import type { OidcEndpoints } from "../../core/types.ts";
 import { DEMO_OIDC, demoGroups, seedDemo } from "../../emulator/demo.ts";
 import { seedFleet } from "../../emulator/fleet.ts";
-import type { OidcEndpoints, OidcProvider } from "../../emulator/oidc.ts";
+import type { OidcProvider } from "../../emulator/oidc.ts";
 import type { Emulator } from "../../emulator/server.ts";
 import { startEmulator } from "../../emulator/server.ts";
 import { colorsFor, isInteractive } from "../../views/style.ts";
@@ -55,10 +56,11 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
         c.bold("wfplan demo"),
         `  A local SageMaker workforce API is running at ${emu.url},`,
         '  with workforce "labelers" and the workteams annotators and reviewers, and a local OpenID',
-        `  provider at ${idp.issuer}. The spec below moves the workforce to that provider and`,
-        "  to new IP ranges. The preflight checks read the provider's discovery document first; an",
-        "  OIDC change needs the workteams deleted, so watch wfplan update the IP ranges, back the",
-        "  workteams up, delete them, update the OIDC configuration, wait for it, and restore them.",
+        `  provider at ${idp.issuer}.`,
+        "  The spec below moves the workforce to that provider and to new IP ranges. The preflight",
+        "  checks read the provider's discovery document first; an OIDC change needs the workteams",
+        "  deleted, so watch wfplan update the IP ranges, back the workteams up, delete them, update",
+        "  the OIDC configuration, wait for it, and restore them.",
         `  Spec: ${spec}`,
         `  Backups: ${join(work, "backups")}`,
         "",
@@ -91,31 +93,23 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
  */
 async function fleetDemo(emu: Emulator, idp: OidcProvider, work: string, opts: DemoOptions) {
   const c = colorsFor(opts);
-  const o = idp.oidcConfig;
   seedFleet(emu, {
     baseKey: CREDENTIALS.accessKeyId,
-    oidc: {
-      ...DEMO_OIDC,
-      Issuer: o.issuer,
-      AuthorizationEndpoint: o.authorizationEndpoint,
-      TokenEndpoint: o.tokenEndpoint,
-      UserInfoEndpoint: o.userInfoEndpoint,
-      LogoutEndpoint: o.logoutEndpoint,
-      JwksUri: o.jwksUri,
-    },
+    oidc: { ...DEMO_OIDC, ...idp.oidcWire },
   });
   // The role is assumed, and the accounts found, through the emulator's STS.
   process.env.AWS_ENDPOINT_URL_STS = emu.url;
-  const spec = demoSpec(work, o, "fleet.yaml");
+  const spec = demoSpec(work, idp.oidcConfig, "fleet.yaml");
   process.stdout.write(
     [
       c.bold("wfplan demo --fleet"),
-      `  A local AWS API is running at ${emu.url} (SageMaker and STS), with workforce "labelers"`,
-      "  in three targets: 111111111111/us-east-1 (one IP range drifted), 111111111111/eu-central-1",
-      "  (as the spec says) and 222222222222/us-west-2, reached by assuming a role, whose older",
-      "  identity provider must change (its workteams are backed up, deleted and recreated). The",
-      `  OpenID provider is a local one at ${idp.issuer}. apply plans every target, then`,
-      "  rolls out: us-east-1 first as the canary, then the others two at a time.",
+      `  A local AWS API is running at ${emu.url} (SageMaker and STS),`,
+      '  with workforce "labelers" in three targets: 111111111111/us-east-1 (one IP range drifted),',
+      "  111111111111/eu-central-1 (as the spec says) and 222222222222/us-west-2, reached by assuming",
+      "  a role, whose older identity provider must change (its workteams are backed up, deleted and",
+      `  recreated). The OpenID provider is a local one at ${idp.issuer}.`,
+      "  apply plans every target, then rolls out: us-east-1 first as the canary, then the others",
+      "  two at a time.",
       `  Spec: ${spec}`,
       `  Backups: ${join(work, "backups")}/<account>/<region>`,
       "",
