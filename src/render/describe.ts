@@ -129,7 +129,9 @@ export function impactGroups(p: Plan): { impact: Impact; items: SecurityItem[] }
 }
 
 /** "Security-relevant: 1 destructive, 2 broadening." — undefined when every change is neutral. */
-export function impactCountLine(p: Plan): string | undefined {
+export function impactCountLine(p: {
+  summary: Pick<Plan["summary"], "impact">;
+}): string | undefined {
   const counts = p.summary.impact;
   const parts = IMPACTS.filter((i) => i !== "neutral" && counts[i] > 0).map(
     (i) => `${counts[i]} ${i}`,

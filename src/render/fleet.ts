@@ -53,7 +53,8 @@ function statusCell(e: FleetPlanEntry): string {
     : (e.live?.workforceStatus ?? e.plan.workforceStatus ?? "not created");
 }
 
-const cells = (e: FleetPlanEntry): [string, string, string, string] => [
+/** A target's row of the summary table: its id, its changes, blocked or not, its status. */
+export const targetCells = (e: FleetPlanEntry): [string, string, string, string] => [
   e.target.id,
   e.plan ? changesCell(e.plan) : "-",
   e.plan ? (isBlocked(e.plan) ? "yes" : "no") : "-",
@@ -62,7 +63,7 @@ const cells = (e: FleetPlanEntry): [string, string, string, string] => [
 
 const TABLE_HEAD = ["target", "changes", "blocked", "status"];
 
-function countsLine(entries: readonly FleetPlanEntry[]): string {
+export function fleetCountsLine(entries: readonly FleetPlanEntry[]): string {
   const s = fleetSummary(entries);
   return `${s.targets} target${s.targets === 1 ? "" : "s"}: ${s.withChanges} with changes, ${s.blocked} blocked, ${s.failed} failed.`;
 }
@@ -82,7 +83,7 @@ export function renderFleetText(
       out.push("");
     }
   }
-  const rows = entries.map(cells);
+  const rows = entries.map(targetCells);
   const widths = TABLE_HEAD.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)),
   );
@@ -96,7 +97,7 @@ export function renderFleetText(
     const row = line(rows[i] as string[]);
     out.push(!e.plan || isBlocked(e.plan) ? c.red(row) : row);
   });
-  out.push("", countsLine(entries));
+  out.push("", fleetCountsLine(entries));
   return `${out.join("\n")}\n`;
 }
 
@@ -140,15 +141,15 @@ export function renderFleetMarkdown(
   const s = fleetSummary(entries);
   const status = s.failed || s.blocked ? "⛔" : s.withChanges ? "📝" : "✅";
   const head = [
-    `### wfplan fleet: ${status} ${countsLine(entries)}`,
+    `### wfplan fleet: ${status} ${fleetCountsLine(entries)}`,
     "",
     `| ${TABLE_HEAD.join(" | ")} |`,
     `|${TABLE_HEAD.map(() => "---").join("|")}|`,
-    ...entries.map((e) => `| ${cells(e).map(mdCell).join(" | ")} |`),
+    ...entries.map((e) => `| ${targetCells(e).map(mdCell).join(" | ")} |`),
     "",
   ].join("\n");
   const details = (e: FleetPlanEntry, md: string) =>
-    `<details><summary><code>${e.target.id}</code>: ${mdCell(cells(e)[1])}</summary>\n\n${md}\n</details>\n`;
+    `<details><summary><code>${e.target.id}</code>: ${mdCell(targetCells(e)[1])}</summary>\n\n${md}\n</details>\n`;
   const oneLine = (e: FleetPlanEntry) =>
     e.plan
       ? `- \`${e.target.id}\`: ${hasChanges(e.plan) ? `${changesCell(e.plan)} (shortened: run \`wfplan plan --target ${e.target.id}\` to see it)` : "no changes"}${isBlocked(e.plan) ? ", ⛔ blocked" : ""}\n`
@@ -196,4 +197,16 @@ export function renderFleetMarkdown(
     cutTo(longest, (parts[longest] as string).length - (total() - limit));
   }
   return [head, NOTE, ...parts].join("\n");
+}
+
+/** How apply rolls the fleet out (policy.rollout), in one sentence. */
+export function rolloutLine(p: {
+  maxConcurrency: number;
+  canary: number;
+  failureTolerance: number;
+}) {
+  const canary =
+    p.canary > 0 ? `${p.canary} canary target${p.canary === 1 ? "" : "s"} alone first, then ` : "";
+  const failures = p.failureTolerance + 1;
+  return `Rollout: ${canary}up to ${p.maxConcurrency} at once; no new target starts after ${failures} failure${failures === 1 ? "" : "s"}.`;
 }

@@ -221,22 +221,21 @@ function warningsOf(warnings: NonNullable<PlanInput["specWarnings"]>, index: num
 }
 
 /**
- * Where a field of a target's spec is written: in the shared spec, unless the target's override
- * wrote it (then nowhere, rather than at the shared value it replaced).
+ * Where a field of a target's spec is written: in the target's override when the override wrote
+ * it, a field above it, or part of it (a mapping merged over the shared one), else in the shared
+ * spec.
  */
 function locateIn(spec: Spec, index: number, locate: (path: string) => string | undefined) {
   const override = spec.targets?.[index];
   return (path: string) => {
     const [head, ...rest] = path.split(".");
-    if (head === "workteams" && override?.workteams !== undefined) return undefined;
-    if (
-      head === "workforce" &&
-      override?.workforce !== undefined &&
-      ownedBy(spec.workforce, override?.workforce, rest)
-    ) {
-      return undefined;
-    }
-    return locate(path);
+    const overridden =
+      (head === "workteams" && override?.workteams !== undefined) ||
+      // Against nothing shared, "owned" is "written in the override", merged or not.
+      (head === "workforce" &&
+        override?.workforce !== undefined &&
+        ownedBy(undefined, override.workforce, rest));
+    return locate(overridden ? `targets.${index}.${path}` : path);
   };
 }
 

@@ -157,13 +157,25 @@ export function yamlHint(code: string): string | undefined {
   }
 }
 
-/** A plan path as the spec's own path: a workteam's name becomes its index in `workteams`. */
+/**
+ * A plan path as the spec's own path: a workteam's name becomes its index in `workteams` (a fleet
+ * target's own, under `targets.N`), and a target's index a number.
+ */
 export function specPath(raw: unknown, path: string): PropertyKey[] {
   const segs: PropertyKey[] = path.split(".");
-  const teams = (raw as { workteams?: unknown }).workteams;
-  if (segs[0] === "workteams" && segs.length > 1 && Array.isArray(teams)) {
-    const index = teams.findIndex((t) => (t as { name?: unknown })?.name === segs[1]);
-    if (index >= 0) segs[1] = index;
+  // A fleet target's override (`targets.1.workteams.annotators`) holds workteams of its own.
+  let scope = raw as { workteams?: unknown; targets?: unknown } | undefined;
+  let at = 0;
+  if (segs[0] === "targets" && /^\d+$/.test(String(segs[1])) && Array.isArray(scope?.targets)) {
+    const index = Number(segs[1]);
+    segs[1] = index;
+    scope = scope.targets[index] as typeof scope;
+    at = 2;
+  }
+  const teams = scope?.workteams;
+  if (segs[at] === "workteams" && segs.length > at + 1 && Array.isArray(teams)) {
+    const index = teams.findIndex((t) => (t as { name?: unknown })?.name === segs[at + 1]);
+    if (index >= 0) segs[at + 1] = index;
   }
   return segs;
 }

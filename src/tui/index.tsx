@@ -5,8 +5,13 @@
 import { render } from "ink";
 import pc from "picocolors";
 import type { ApplyEvent } from "../apply/execute.ts";
+import type { RolloutPolicy } from "../apply/rollout.ts";
 import type { Plan, Step } from "../core/types.ts";
+import { type FleetPlanEntry, renderFleetText } from "../render/fleet.ts";
 import { renderPlanText } from "../render/text.ts";
+import type { FleetApplyEvent } from "../session/fleet-apply.ts";
+import { FleetProgress, fleetProgress, initialFleetProgress } from "./FleetProgress.tsx";
+import { FleetReview } from "./FleetReview.tsx";
 import { Progress, type StepState } from "./Progress.tsx";
 import { Review, type ReviewOutcome } from "./Review.tsx";
 
@@ -81,6 +86,82 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
       else if (e.type === "step-stopped")
         states[e.index - 1] = { step: e.step, status: "stopped", ms: e.ms };
       else if (e.type === "waiting") waiting = { status: e.status, elapsedMs: e.elapsedMs };
+      app.rerender(view());
+    },
+    notify(message) {
+      notice = message;
+      app.rerender(view());
+    },
+    async finish(outcome) {
+      app.rerender(view(outcome));
+      await new Promise((r) => setTimeout(r, 20));
+      app.unmount();
+    },
+  };
+}
+
+/**
+ * A fleet's review (FleetReview.tsx); with `confirm`, resolves with the user's answer. When it
+ * ends, it gives way to the record the plain text shows: every target's plan and the summary table.
+ */
+export function reviewFleet(
+  fleet: { entries: readonly FleetPlanEntry[]; rollout: RolloutPolicy },
+  opts: { confirm: boolean; color: boolean },
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<ReviewOutcome> {
+  return new Promise((resolve) => {
+    const app = render(
+      <FleetReview
+        entries={fleet.entries}
+        rollout={fleet.rollout}
+        confirm={opts.confirm}
+        color={opts.color}
+        onDone={(outcome) => {
+          setImmediate(() => {
+            app.clear();
+            app.unmount();
+            const c = pc.createColors(opts.color);
+            out.write(renderFleetText(fleet.entries, c));
+            if (outcome === "approved") out.write(`${c.green("Approved.")}\n\n`);
+            if (outcome === "declined") out.write(`${c.yellow("Cancelled; nothing changed.")}\n`);
+            resolve(outcome);
+          });
+        }}
+      />,
+      { exitOnCtrlC: false, patchConsole: false, stdout: out },
+    );
+  });
+}
+
+export interface FleetProgressView {
+  onEvent(e: FleetApplyEvent): void;
+  notify(message: string): void;
+  /** Ends the live view; the end report is written after it. */
+  finish(outcome: { ok: boolean; message: string }): Promise<void>;
+}
+
+/** A fleet apply's live progress (FleetProgress.tsx), fed by the rollout's events. */
+export function startFleetProgress(
+  targets: readonly { id: string; steps?: readonly Step[] }[],
+  color: boolean,
+): FleetProgressView {
+  let state = initialFleetProgress(targets);
+  const startedAt = Date.now();
+  let notice: string | undefined;
+  const view = (outcome?: { ok: boolean; message: string }) => (
+    <FleetProgress
+      state={state}
+      startedAt={startedAt}
+      color={color}
+      notice={notice}
+      outcome={outcome}
+      interactive={process.stdin.isTTY === true}
+    />
+  );
+  const app = render(view(), { exitOnCtrlC: false, patchConsole: false });
+  return {
+    onEvent(e) {
+      state = fleetProgress(state, e);
       app.rerender(view());
     },
     notify(message) {

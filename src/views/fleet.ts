@@ -1,55 +1,114 @@
 /**
- * How a fleet apply shows its work: the fleet's plan and one question, then one line per event
- * prefixed with its target's id (`[111111111111/us-east-1] [2/6] wait until …`), and the end
- * report (a table, or one JSON document). In a terminal too: an Ink progress view for fleets is
- * not written yet, so the lines are the same.
+ * How a fleet apply shows its work. In a terminal: the fleet's review (targets as groups that open
+ * on their plans) and one question, then the progress (a line per target and the selected one's
+ * steps), both in Ink. Otherwise: the fleet's plan as text and one question, then one line per
+ * event prefixed with its target's id (`[111111111111/us-east-1] [2/6] wait until …`). Either
+ * way, the end report: a table, or one JSON document.
  */
 import type { ApplyEvent } from "../apply/execute.ts";
+import type { RolloutPolicy } from "../apply/rollout.ts";
+import type { Step } from "../core/types.ts";
+import { DeclinedError, InterruptedError } from "../errors.ts";
 import { stepLine } from "../render/describe.ts";
 import {
+  type FleetPlanEntry,
+  renderFleetJson,
+  renderFleetMarkdown,
+  renderFleetText,
+} from "../render/fleet.ts";
+import {
   type FleetApplyReport,
+  fleetApplySummary,
   renderFleetApplyJson,
   renderFleetApplyText,
 } from "../render/fleet-apply.ts";
 import type { FleetApplyEvent } from "../session/fleet-apply.ts";
+import type { FleetProgressView } from "../tui/index.tsx";
+import { loadTui } from "../tui/load.ts";
 import { formatDuration } from "../values/duration.ts";
 import { confirm } from "./apply.ts";
-import { type ColorOptions, colorsFor } from "./style.ts";
+import { type ColorOptions, colorsFor, inkColor, isInteractive } from "./style.ts";
+
+/** What the review shows of a fleet: every target's plan, and how apply will roll it out. */
+export interface FleetToReview {
+  entries: readonly FleetPlanEntry[];
+  rollout: RolloutPolicy;
+}
 
 export interface FleetApplyView {
-  /** Shows the fleet's plan (rendered by the caller) and, with `ask`, asks once for approval. */
-  review(planText: string, opts: { ask: boolean }): Promise<void>;
+  /**
+   * Shows the fleet's plan and, with `ask`, asks once for approval: throws when declined or
+   * interrupted.
+   */
+  review(fleet: FleetToReview, opts: { ask: boolean }): Promise<void>;
+  /** The rollout is about to start: these targets, with the steps of each one's plan. */
+  start(targets: readonly { id: string; steps?: readonly Step[] }[]): void;
   onEvent(e: FleetApplyEvent): void;
   /** A message about an interrupt, shown where the person is looking. */
   notify(message: string): void;
-  end(report: FleetApplyReport): void;
+  end(report: FleetApplyReport): Promise<void>;
 }
 
 const HEARTBEAT_MS = 5000;
 
-export function fleetApplyView(
+/**
+ * `wfplan plan` of a fleet: one JSON document, markdown, the Ink review in a terminal (not for a
+ * plan being saved), or every target's plan as text with the summary table.
+ */
+export async function showFleetPlan(
+  format: "text" | "json" | "markdown",
+  fleet: FleetToReview,
+  opts: ColorOptions & { out?: string },
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<void> {
+  if (format === "json") out.write(renderFleetJson(fleet.entries));
+  else if (format === "markdown") out.write(renderFleetMarkdown(fleet.entries));
+  else if (isInteractive() && !opts.out) {
+    const tui = await loadTui();
+    await tui.reviewFleet(fleet, { confirm: false, color: inkColor(opts) });
+  } else out.write(renderFleetText(fleet.entries, colorsFor(opts, out)));
+}
+
+export async function fleetApplyView(
   format: "text" | "json",
   opts: ColorOptions,
   out: NodeJS.WriteStream = process.stdout,
-): FleetApplyView {
+): Promise<FleetApplyView> {
   const notify = (message: string) => process.stderr.write(`\n${message}\n`);
   if (format === "json") {
     return {
       review: async () => {},
+      start: () => {},
       onEvent: () => {},
       notify,
-      end: (report) => out.write(renderFleetApplyJson(report)),
+      end: async (report) => {
+        out.write(renderFleetApplyJson(report));
+      },
     };
   }
   const c = colorsFor(opts, out);
+  const tui = isInteractive() ? await loadTui() : undefined;
+  const color = inkColor(opts);
+  let progress: FleetProgressView | undefined;
   const lastBeat = new Map<string, number>();
   const write = (target: string, text: string) => out.write(`${c.dim(`[${target}]`)} ${text}\n`);
   return {
-    async review(planText, { ask }) {
-      out.write(planText.endsWith("\n") ? planText : `${planText}\n`);
+    async review(fleet, { ask }) {
+      if (tui && ask) {
+        const outcome = await tui.reviewFleet(fleet, { confirm: true, color });
+        if (outcome === "interrupted")
+          throw new InterruptedError("Interrupted at the review; nothing was changed.");
+        if (outcome !== "approved") throw new DeclinedError({ shown: true });
+        return;
+      }
+      out.write(renderFleetText(fleet.entries, c));
       if (ask) await confirm();
     },
+    start(targets) {
+      progress = tui?.startFleetProgress(targets, color);
+    },
     onEvent(e) {
+      if (progress) return progress.onEvent(e);
       switch (e.type) {
         case "target-start":
           lastBeat.set(e.target, Date.now());
@@ -70,8 +129,21 @@ export function fleetApplyView(
         }
       }
     },
-    notify,
-    end: (report) => out.write(`\n${renderFleetApplyText(report, c)}`),
+    notify(message) {
+      if (progress) progress.notify(message);
+      else notify(message);
+    },
+    async end(report) {
+      if (progress) {
+        const s = fleetApplySummary(report.rows);
+        const ok = s.succeeded === s.targets;
+        await progress.finish({
+          ok,
+          message: ok ? "Every target applied and verified." : "The fleet apply did not finish.",
+        });
+      }
+      out.write(`\n${renderFleetApplyText(report, c)}`);
+    },
   };
 }
 

@@ -66,6 +66,27 @@ async function run(...args: string[]): Promise<RunResult> {
 }
 
 describe("wfplan plan with targets", () => {
+  it("locates a target's warning at its override when the override wrote the field", async () => {
+    const fleet = fleetSpec();
+    fleet.workforce = { ...(fleet.workforce as object), tags: { owner: "labeling" } };
+    fleet.targets[1] = { region: "eu-central-1", workforce: { tags: { owner: "eu-labeling" } } };
+    const text = yaml(fleet);
+    writeFileSync(join(dir, "workforce.yaml"), text);
+    const lines = text.split("\n");
+    // Where each `tags` mapping starts: the shared one's first, then the override's.
+    const tagLines = lines.flatMap((l, i) => (/^\s*owner:/.test(l) ? [i + 1] : []));
+    expect(tagLines).toHaveLength(2);
+    const r = await run("plan", "--format", "json");
+    const doc = JSON.parse(r.stdout);
+    const where = (i: number) =>
+      doc.targets[i].warnings
+        .filter((w: { message: string }) => w.message.startsWith("workforce.tags are sent only"))
+        .map((w: { location?: string }) => w.location?.replace(/:\d+$/, ""));
+    expect(where(0)).toEqual([`workforce.yaml:${tagLines[0]}`]);
+    expect(where(1)).toEqual([`workforce.yaml:${tagLines[1]}`]);
+    expect(where(2)).toEqual([`workforce.yaml:${tagLines[0]}`]);
+  });
+
   it("--format json: today's document per target with its account, and a summary", async () => {
     const r = await run("plan", "--format", "json", "--detailed-exitcode");
     expect(r.stderr).toBe("");

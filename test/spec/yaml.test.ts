@@ -292,6 +292,30 @@ describe("specPath", () => {
       "workforce.oidcConfig.issuer",
       ["workforce", "oidcConfig", "issuer"],
     ],
+    [
+      "a fleet target's override of the workforce",
+      { targets: [{}, { workforce: {} }] },
+      "targets.1.workforce.tags",
+      ["targets", 1, "workforce", "tags"],
+    ],
+    [
+      "a workteam of a target's own, by name",
+      { ...teams, targets: [{ workteams: [{ name: "beta" }] }] },
+      "targets.0.workteams.beta.description",
+      ["targets", 0, "workteams", 0, "description"],
+    ],
+    [
+      "a target's workteam that it does not have",
+      { ...teams, targets: [{ workteams: [] }] },
+      "targets.0.workteams.beta",
+      ["targets", 0, "workteams", "beta"],
+    ],
+    [
+      "targets that are not a list",
+      { targets: { 0: {} } },
+      "targets.0.workforce",
+      ["targets", "0", "workforce"],
+    ],
   ])("%s", (_, raw, path, expected) => {
     expect(specPath(raw, path)).toEqual(expected);
   });

@@ -8,7 +8,6 @@ import { snapshotDifferences } from "../../core/fingerprint.ts";
 import { type ApprovalLevel, needsApproval } from "../../core/impact.ts";
 import { hasChanges, isBlocked } from "../../core/questions.ts";
 import { UserError } from "../../errors.ts";
-import { renderFleetText } from "../../render/fleet.ts";
 import type { FleetApplyRow } from "../../render/fleet-apply.ts";
 import {
   type FleetPrepared,
@@ -20,7 +19,7 @@ import { applyFleet, fleetApplyRow, notStartedRow } from "../../session/fleet-ap
 import { planSession } from "../../session/plan.ts";
 import { parseDuration } from "../../values/duration.ts";
 import { fleetApplyView } from "../../views/fleet.ts";
-import { colorsFor, isInteractive } from "../../views/style.ts";
+import { isInteractive } from "../../views/style.ts";
 import { ExitCode } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { type LoadedSpec, type PlanFlags, prepareFleet } from "./plan.ts";
@@ -28,8 +27,6 @@ import { type LoadedSpec, type PlanFlags, prepareFleet } from "./plan.ts";
 /** A fleet planned for apply: by the spec now, or again from a saved fleet plan file. */
 export interface PlannedFleet {
   fleet: FleetPrepared;
-  /** The fleet's plan as text (every target's section and the summary table), for the review. */
-  text: string;
   /** `apply PLANFILE`: the targets whose live state changed since the plan was made, and how. */
   stale?: { target: PlannedTarget["target"]; reason: string }[];
   /** The plan file, when there is one: its plans were reviewed when it was made. */
@@ -54,7 +51,7 @@ export async function planSpecFleet(
   loaded: LoadedSpec,
 ): Promise<PlannedFleet> {
   const fleet = await prepareFleet(flags, loaded);
-  return { fleet, text: fleetText(fleet, flags) };
+  return { fleet };
 }
 
 /**
@@ -121,12 +118,7 @@ export async function planSavedFleet(
   }
   const order = new Map(fleet.targets.map((t, i) => [t.target.id, i]));
   stale.sort((a, b) => (order.get(a.target.id) ?? 0) - (order.get(b.target.id) ?? 0));
-  return { fleet, text: fleetText(fleet, flags), stale, planFile };
-}
-
-/** Every target's plan under its id, then the summary table (render/fleet.ts). */
-function fleetText(fleet: FleetPrepared, opts: { color?: boolean }): string {
-  return renderFleetText(fleetPlanEntries(fleet), colorsFor(opts, process.stdout));
+  return { fleet, stale, planFile };
 }
 
 /**
@@ -152,7 +144,7 @@ export async function applyFleetCommand(
     ...fleet,
     targets: fleet.targets.filter((t) => !staleIds.has(t.target.id)),
   };
-  const view = fleetApplyView(opts.format, opts);
+  const view = await fleetApplyView(opts.format, opts);
   const plans = fresh.targets.flatMap((t) => (t.prepared ? [t.prepared.plan] : []));
   const preApproved = Boolean(opts.autoApprove || planned.planFile);
   // --require-approval: any target's change of that class still needs a person's yes.
@@ -169,13 +161,19 @@ export async function applyFleetCommand(
       )
     : [];
   const canAsk = opts.format === "text" && isInteractive();
-  await view.review(planned.text, {
-    ask: plans.some(hasChanges) && (!preApproved || (held.length > 0 && canAsk)),
-  });
+  await view.review(
+    { entries: fleetPlanEntries(fresh), rollout: fresh.rollout },
+    {
+      ask: plans.some(hasChanges) && (!preApproved || (held.length > 0 && canAsk)),
+    },
+  );
   if (held.length > 0 && !canAsk) {
     // A tool that asked for JSON gets JSON: every target not started, and what held them.
     if (opts.format === "json") {
-      view.end({ rows: fleet.targets.map((t) => notStartedRow(t)), needsApproval: held });
+      await view.end({
+        rows: fleet.targets.map((t) => notStartedRow(t)),
+        needsApproval: held,
+      });
     }
     const why =
       opts.format === "json" ? "--format json cannot ask for it" : "there is no terminal to ask in";
@@ -202,6 +200,13 @@ export async function applyFleetCommand(
     opts.backupDir,
   );
   let result: Awaited<ReturnType<typeof applyFleet>>;
+  view.start(
+    fresh.targets.map((t) => ({
+      id: t.target.id,
+      // A blocked or unplanned target's steps are not run: it is shown waiting until it fails.
+      ...(t.prepared && !isBlocked(t.prepared.plan) && { steps: t.prepared.plan.steps }),
+    })),
+  );
   try {
     result = await applyFleet(fresh, {
       ...(waitTimeoutMs !== undefined && { waitTimeoutMs }),
@@ -224,7 +229,7 @@ export async function applyFleetCommand(
     }
     return fleetApplyRow(r);
   });
-  view.end({ rows, ...(result.halted && { halted: result.halted }) });
+  await view.end({ rows, ...(result.halted && { halted: result.halted }) });
   if (stop.signal.aborted) return ExitCode.interrupted;
   return rows.every((r) => r.outcome === "succeeded") ? ExitCode.ok : ExitCode.error;
 }

@@ -5,12 +5,7 @@ import { type AwsOptions, connect } from "../../aws/client.ts";
 import { planOptions } from "../../core/plan.ts";
 import { ReportedError, UserError } from "../../errors.ts";
 import { renderDiagnostics, renderValidationJson } from "../../render/diagnostics.ts";
-import {
-  fleetOutcome,
-  renderFleetJson,
-  renderFleetMarkdown,
-  renderFleetText,
-} from "../../render/fleet.ts";
+import { fleetOutcome, renderFleetJson, renderFleetMarkdown } from "../../render/fleet.ts";
 import { renderPlanJson } from "../../render/json.ts";
 import { renderPlanMarkdown } from "../../render/markdown.ts";
 import { type FleetPrepared, fleetPlanEntries, planFleet } from "../../session/fleet.ts";
@@ -18,6 +13,7 @@ import { type Prepared, planSession } from "../../session/plan.ts";
 import { hasErrors } from "../../spec/diagnostics.ts";
 import { type LoadResult, loadSpecFile } from "../../spec/load.ts";
 import type { Spec } from "../../spec/schema.ts";
+import { showFleetPlan } from "../../views/fleet.ts";
 import { liveMeta, type PlanFormat, planView } from "../../views/plan.ts";
 import { colorsFor } from "../../views/style.ts";
 import { ExitCode } from "../errors.ts";
@@ -170,16 +166,13 @@ export function prepareFleet(flags: PlanFlags, loaded: LoadedSpec): Promise<Flee
 
 /**
  * `wfplan plan` of a fleet: every target's plan and the summary table, or one document; exit 1
- * when a target is blocked or failed, else 2 with --detailed-exitcode and changes, else 0. The
- * interactive review is not built for fleets: a terminal gets the text.
+ * when a target is blocked or failed, else 2 with --detailed-exitcode and changes, else 0.
  */
 async function planFleetCommand(opts: PlanCommandOptions, loaded: LoadedSpec): Promise<number> {
   const fleet = await prepareFleet(opts, loaded);
   const entries = fleetPlanEntries(fleet);
   const out = process.stdout;
-  if (opts.format === "json") out.write(renderFleetJson(entries));
-  else if (opts.format === "markdown") out.write(renderFleetMarkdown(entries));
-  else out.write(renderFleetText(entries, colorsFor(opts, out)));
+  await showFleetPlan(opts.format, { entries, rollout: fleet.rollout }, opts);
   if (opts.jsonFile) writePrivateFile(opts.jsonFile, renderFleetJson(entries));
   if (opts.markdownFile) writePrivateFile(opts.markdownFile, renderFleetMarkdown(entries));
   const outcome = fleetOutcome(entries);
