@@ -27,7 +27,7 @@ import {
   updateWorkforceRequest,
   updateWorkteamRequest,
 } from "../aws/requests.ts";
-import { expectedState, stateDifferences } from "../core/effective.ts";
+import { expectedState, stateDifferences, withUnmanagedOidc } from "../core/effective.ts";
 import { plan as makePlan } from "../core/plan.ts";
 import type { LiveState, Plan, PlanOptions, Step } from "../core/types.ts";
 import { InterruptedError, UserError } from "../errors.ts";
@@ -216,7 +216,9 @@ const HANDLERS: { [K in Step["kind"]]: Handler<K> } = {
 };
 
 export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
-  const { spec, plan, live, options, ...rest } = ctx;
+  const { plan, live, options, ...rest } = ctx;
+  // The requests carry the OIDC configuration's optional parts the spec omits, as they are live.
+  const spec = withUnmanagedOidc(ctx.spec, live.workforce);
   const steps = plan.steps;
   // Verify compares every workteam's tags with what they were: read those the plan did not.
   if (steps.some((s) => s.kind === "verify")) {

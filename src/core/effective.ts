@@ -28,6 +28,27 @@ import type {
   WorkteamLive,
 } from "./types.ts";
 
+/** The optional parts of an OIDC configuration: a spec that omits one leaves it as it is. */
+export const OIDC_OPTIONAL = ["scope", "authenticationRequestExtraParams"] as const;
+
+/**
+ * The spec as it applies to a live workforce: absent means unmanaged inside `oidcConfig` too. The
+ * service takes an OidcConfig whole, so the optional parts the spec omits (`scope`,
+ * `authenticationRequestExtraParams`) are the live ones, sent again as they are; an explicit value
+ * (`authenticationRequestExtraParams: {}` clears) is the spec's. Pure; the spec itself when there
+ * is nothing to carry.
+ */
+export function withUnmanagedOidc(spec: Spec, live: WorkforceLive | null | undefined): Spec {
+  const wanted = spec.workforce.oidcConfig;
+  const had = live?.oidcConfig;
+  if (!wanted || !had) return spec;
+  const carried = OIDC_OPTIONAL.filter((k) => wanted[k] === undefined && had[k] !== undefined);
+  if (carried.length === 0) return spec;
+  const oidcConfig = { ...wanted };
+  for (const k of carried) Object.assign(oidcConfig, { [k]: structuredClone(had[k]) });
+  return { ...spec, workforce: { ...spec.workforce, oidcConfig } };
+}
+
 /** The fields of a workteam that a spec may declare, in the order they are reported. */
 export const TEAM_FIELDS = [
   "description",
@@ -132,7 +153,8 @@ export interface ExpectedState {
 }
 
 /** What the live state must be after `plan` was applied to `live` (from which it was made). */
-export function expectedState(spec: Spec, live: LiveState, plan: Plan): ExpectedState {
+export function expectedState(given: Spec, live: LiveState, plan: Plan): ExpectedState {
+  const spec = withUnmanagedOidc(given, live.workforce);
   const before = new Map<string, TeamState>();
   for (const t of live.restorable ?? []) before.set(t.name, t);
   for (const t of live.workteams) before.set(t.name, t);

@@ -5,7 +5,13 @@
 
 import type { Spec, WorkteamSpec } from "../spec/schema.ts";
 import { formatSecretRef, parseSecretRef } from "../spec/secret-ref.ts";
-import { effectiveWorkforce, TEAM_FIELDS, teamFieldPresent } from "./effective.ts";
+import {
+  effectiveWorkforce,
+  OIDC_OPTIONAL,
+  TEAM_FIELDS,
+  teamFieldPresent,
+  withUnmanagedOidc,
+} from "./effective.ts";
 import {
   classify,
   countImpact,
@@ -67,14 +73,21 @@ interface Notes {
 }
 
 export function plan(
-  spec: Spec,
+  given: Spec,
   live: LiveState,
   options: PlanOptions,
   context: PlanContext = {},
 ): Plan {
   const notes: Notes = { blockers: [], warnings: [...(context.specWarnings ?? [])], unmanaged: [] };
   for (const key of ["sourceIpConfig", "workforceVpcConfig", "ipAddressType"] as const) {
-    if (!(key in spec.workforce)) notes.unmanaged.push(`workforce.${key}`);
+    if (!(key in given.workforce)) notes.unmanaged.push(`workforce.${key}`);
+  }
+  // The OIDC configuration's optional parts the spec omits stay as they are live.
+  const spec = withUnmanagedOidc(given, live.workforce);
+  for (const key of OIDC_OPTIONAL) {
+    if (spec.workforce.oidcConfig?.[key] !== given.workforce.oidcConfig?.[key]) {
+      notes.unmanaged.push(`workforce.oidcConfig.${key}`);
+    }
   }
   if (!spec.workteams) notes.unmanaged.push("workteams");
 

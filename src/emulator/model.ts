@@ -24,7 +24,11 @@ interface Shape {
 }
 
 const shapes = structuredClone(model.shapes) as unknown as Record<string, Shape>;
-// A limit the API reference documents ("0-10 CIDRs") but the published model leaves out.
+// A limit the API reference documents but the published model leaves out: "Maximum: Ten CIDR
+// values" (UpdateWorkforce, SourceIpConfig). No minimum: the reference's "A list of one to ten
+// worker IP address ranges" is contradicted by its own "By default, a workforce isn't restricted
+// to specific IP addresses" and by the model, whose Cidrs has no `min`; an empty list is how a
+// restriction is lifted (README, "The emulator": where the reference is ambiguous).
 shapes.Cidrs!.max = 10;
 const operations = model.operations as Record<string, { input: string; output: string }>;
 

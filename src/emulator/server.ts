@@ -111,6 +111,16 @@ export interface CallRecord {
 /** Told of each API call the emulator answered without an error, before the answer is sent. */
 export type CallListener = (call: CallRecord, input: Record<string, unknown>) => void;
 
+/**
+ * Told of each valid SageMaker request before it takes effect. Answering "drop" loses it: the
+ * emulator closes the connection without acting on it, as when a client dies or the network fails
+ * before the request reaches the service.
+ */
+export type ArrivalListener = (
+  call: Pick<CallRecord, "operation" | "region" | "account">,
+  input: Record<string, unknown>,
+) => "drop" | undefined;
+
 export interface Emulator {
   url: string;
   port: number;
@@ -122,6 +132,8 @@ export interface Emulator {
    * an exact point of a client's sequence (with `invoke`) instead of sleeping. Returns "stop".
    */
   onCall(listener: CallListener): () => void;
+  /** Tests: run `listener` as each valid SageMaker request arrives, before it takes effect. */
+  onArrival(listener: ArrivalListener): () => void;
   /** Tests: add SNS topics, VPC parts, user pools (each replacing the one with its ARN or id). */
   seedReferences(refs: Partial<References>): References;
   /** Tests: add access keys (access key id → account), each replacing the one with its id. */
@@ -162,6 +174,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let count = 0;
   const calls: CallRecord[] = [];
   const listeners = new Set<CallListener>();
+  const arrivals = new Set<ArrivalListener>();
   const clock = opts.clock ?? Date.now;
   const persist = () => {
     if (opts.stateFile) saveState(opts.stateFile, state);
@@ -363,6 +376,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return fail(new ApiError("ValidationException", validationMessage(problems)));
     const c = ctx(region, caller.account);
     settle(state, c.now);
+    const call = { operation, region, ...(record.account && { account: record.account }) };
+    if ([...arrivals].some((listener) => listener(call, input) === "drop")) {
+      record.status = 0;
+      record.errorType = "Dropped";
+      res.socket?.destroy();
+      return;
+    }
     try {
       const output = operations[operation]!(input, c);
       if (MUTATING.has(operation)) persist();
@@ -493,6 +513,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     onCall(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onArrival(listener) {
+      arrivals.add(listener);
+      return () => arrivals.delete(listener);
     },
     seedReferences(refs) {
       mergeReferences(state.references, structuredClone(refs));

@@ -250,20 +250,57 @@ describe("OIDC changes", () => {
     });
   });
 
-  it("treats a removed optional field (scope) as a change", () => {
-    const p = plan(
-      spec(),
-      live({
-        workforce: liveWorkforce({
-          oidcConfig: { ...liveWorkforce().oidcConfig!, scope: "openid" },
-        }),
+  it("leaves the OIDC config's optional parts the spec omits as they are live (unmanaged)", () => {
+    const l = live({
+      workforce: liveWorkforce({
+        oidcConfig: {
+          ...liveWorkforce().oidcConfig!,
+          scope: "openid",
+          authenticationRequestExtraParams: { prompt: "login" },
+        },
       }),
+    });
+    const p = plan(spec(), l, opts());
+    expect(p.resources).toEqual([]);
+    expect(p.unmanaged).toContain("workforce.oidcConfig.scope");
+    expect(p.unmanaged).toContain("workforce.oidcConfig.authenticationRequestExtraParams");
+    // An OIDC update sends them again as they are: the change is the issuer's alone.
+    const moved = plan(
+      spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) } }),
+      l,
+      opts(),
+    );
+    expect(paths(moved)).toEqual([
+      "update workforce.oidcConfig.issuer",
+      "update workforce.oidcConfig.clientSecret",
+    ]);
+  });
+
+  it("clears an optional part the spec sets empty, and changes one it sets", () => {
+    const l = live({
+      workforce: liveWorkforce({
+        oidcConfig: {
+          ...liveWorkforce().oidcConfig!,
+          scope: "openid",
+          authenticationRequestExtraParams: { prompt: "login" },
+        },
+      }),
+    });
+    const p = plan(
+      spec({
+        workforce: {
+          oidcConfig: oidcConfig({ scope: "openid email", authenticationRequestExtraParams: {} }),
+        },
+      }),
+      l,
       opts(),
     );
     expect(paths(p)).toEqual([
-      "delete workforce.oidcConfig.scope",
+      "update workforce.oidcConfig.scope",
+      "delete workforce.oidcConfig.authenticationRequestExtraParams.prompt",
       "update workforce.oidcConfig.clientSecret",
     ]);
+    expect(p.unmanaged.filter((u) => u.startsWith("workforce.oidcConfig"))).toEqual([]);
   });
 
   it("rotates the secret when asked, even with nothing else to change", () => {

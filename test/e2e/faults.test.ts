@@ -73,8 +73,9 @@ const clean = (r: RunResult) => expect(r.stdout + r.stderr).not.toMatch(STACK_LI
 
 /**
  * The kill points of an OIDC change with two workteams: each is a call of its step, and the CLI is
- * killed (SIGKILL) by the emulator the moment that call arrives, before it is answered, so the kill
- * lands inside the step whatever the machine's speed.
+ * killed (SIGKILL) by the emulator the moment that call arrives, so the kill lands inside the step
+ * whatever the machine's speed: once the call took effect (before it is answered), or with the
+ * call lost (the emulator drops it).
  */
 const KILL_POINTS: [
   string,
@@ -110,47 +111,72 @@ const KILL_POINTS: [
 ];
 
 describe.each([
-  ["a workforce with IP ranges", false],
-  ["a workforce with a VPC, and workteams that use every field", true],
-])("killed at every step of an OIDC change (%s), then applied again", (_name, rich) => {
-  it.each(KILL_POINTS.map(([name, at], i) => [i + 1, name, at] as const))(
-    "killed at step %i (%s): nothing is lost",
-    async (_index, _step, at) => {
-      const emu = await emulator({ updateDelayMs: 300 });
-      const client = sdk(emu);
-      if (rich) seedRich(emu, TEAMS, { vpc: true });
-      else await seedWorkforce(client, TEAMS);
-      const before = teamsOf(emu);
-      // annotators is declared with what it has; reviewers is not in the spec.
-      const dir = project(rich ? [seededTeamSpec("annotators")] : undefined);
-      const run = startWfplan(
-        ["apply", "--endpoint-url", emu.url, "--auto-approve", "--allow-workteam-deletion"],
-        { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
-        dir,
-      );
-      const seen: string[] = [];
-      let killed = false;
-      const stop = emu.onCall((call, input) => {
-        if (!killed && at(call.operation, input, seen)) {
-          killed = true;
-          stop();
-          run.child.kill("SIGKILL");
-        }
-        seen.push(call.operation);
-      });
-      await run.exited;
-      expect(killed, run.output()).toBe(true);
-      const again = await apply(emu, dir);
-      clean(again);
-      expect(again.code, again.stdout + again.stderr).toBe(0);
-      await expectConverged(client);
-      expect(teamsOf(emu)).toEqual(before);
-      // And once more: nothing left to do.
-      const third = await apply(emu, dir);
-      expect(third.stdout).toContain("No changes.");
-    },
-  );
-});
+  ["a workforce with IP ranges", false, "taken effect"],
+  ["a workforce with a VPC, and workteams that use every field", true, "taken effect"],
+  // The call is lost with the client: each step's state before its call (the backup written and
+  // nothing deleted; one team deleted; the teams deleted and the update not sent; …).
+  ["a workforce with a VPC, and workteams that use every field", true, "been lost"],
+] as const)(
+  "killed at every step of an OIDC change (%s), its call having %s, then applied again",
+  (_name, rich, timing) => {
+    it.each(KILL_POINTS.map(([name, at], i) => [i + 1, name, at] as const))(
+      "killed at step %i (%s): nothing is lost",
+      async (_index, _step, at) => {
+        const emu = await emulator({ updateDelayMs: 300 });
+        const client = sdk(emu);
+        if (rich) seedRich(emu, TEAMS, { vpc: true });
+        else await seedWorkforce(client, TEAMS);
+        const before = teamsOf(emu);
+        const beforeWorkforce = structuredClone(emu.state().workforces[0]!);
+        // annotators is declared with what it has; reviewers is not in the spec.
+        const dir = project(rich ? [seededTeamSpec("annotators")] : undefined);
+        const run = startWfplan(
+          ["apply", "--endpoint-url", emu.url, "--auto-approve", "--allow-workteam-deletion"],
+          { WFPLAN_OIDC_CLIENT_SECRET: SECRET },
+          dir,
+        );
+        const seen: string[] = [];
+        let killed = false;
+        const stop =
+          timing === "taken effect"
+            ? emu.onCall((call, input) => {
+                if (!killed && at(call.operation, input, seen)) {
+                  killed = true;
+                  stop();
+                  run.child.kill("SIGKILL");
+                }
+                seen.push(call.operation);
+              })
+            : emu.onArrival((call, input) => {
+                if (killed || !at(call.operation, input, seen)) {
+                  seen.push(call.operation);
+                  return undefined;
+                }
+                killed = true;
+                stop();
+                run.child.kill("SIGKILL");
+                return "drop";
+              });
+        await run.exited;
+        expect(killed, run.output()).toBe(true);
+        const again = await apply(emu, dir);
+        clean(again);
+        expect(again.code, again.stdout + again.stderr).toBe(0);
+        await expectConverged(client);
+        expect(teamsOf(emu)).toEqual(before);
+        // And once more: nothing left to do.
+        const third = await apply(emu, dir);
+        expect(third.code).toBe(0);
+        expect(third.stdout).toContain("No changes.");
+        // The workforce kept what the spec does not manage: its VPC (or its IP ranges).
+        const workforce = emu.state().workforces[0]!;
+        expect(workforce.WorkforceVpcConfig).toEqual(beforeWorkforce.WorkforceVpcConfig);
+        if (rich) expect(beforeWorkforce.WorkforceVpcConfig?.VpcId).toMatch(/^vpc-/);
+        expect(workforce.SourceIpConfig).toEqual(beforeWorkforce.SourceIpConfig);
+      },
+    );
+  },
+);
 
 describe("other faults", () => {
   it("a concurrent update (ConflictException): apply waits for it and goes on", async () => {

@@ -196,9 +196,15 @@ describe("2. a re-run after an interrupted or timed-out wait waits first", () =>
     const first = await apply(emu, dir, "--allow-workteam-deletion", "--timeout", "1s");
     expect(first.code).toBe(1);
     expect(first.stderr).toContain("it waits again and finishes the remaining steps");
+    expect(ops(emu, 0)).toEqual(["DeleteWorkteam", "UpdateWorkforce"]);
+    const mark = emu.calls.length;
     const again = await apply(emu, dir, "--allow-workteam-deletion");
     expect(again.code, all(again)).toBe(0);
     expect(again.stdout).toMatch(/\[1\/3\] wait until the workforce is Active …/);
+    // Nothing sent again; the team restored only once the workforce was Active.
+    expect(ops(emu, mark)).toEqual(["CreateWorkteam"]);
+    expect(emu.calls.slice(mark).some((c) => c.errorType === "ConflictException")).toBe(false);
+    expect(emu.state().workforces[0]!.Status).toBe("Active");
     expect(teamsOf(emu)).toEqual(before);
   });
 });
@@ -289,6 +295,9 @@ describe("5. detaching a VPC is verified", () => {
     const dir = project(spec({ workforce: { workforceVpcConfig: null } }));
     const r = await apply(emu, dir);
     expect(r.code).toBe(1);
+    expect(ops(emu, 0)).toEqual(["UpdateWorkforce"]);
+    // The service left the endpoint behind: that is what verify found.
+    expect(emu.state().workforces[0]!.WorkforceVpcConfig?.VpcEndpointId).toMatch(/^vpce-/);
     expect(r.stderr).toContain("verify found the live state different from what it should be");
     expect(r.stderr).toMatch(
       /workforce\.workforceVpcConfig\.vpcEndpointId: expected \(none\), found "vpce-\w+"/,
@@ -404,6 +413,12 @@ describe("7. tag changes", () => {
       /workforce\.yaml:\d+:\d+: workforce\.tags are sent only when the workforce is created/,
     );
     expect(emu.calls.some((c) => c.operation === "ListTags")).toBe(false);
+    // apply: the same warning, and no tag call is made (nor any other: nothing else changes).
+    const applied = await apply(emu, dir);
+    expect(applied.code, all(applied)).toBe(0);
+    expect(applied.stdout).toContain("workforce.tags are sent only when the workforce is created");
+    expect(ops(emu, 0)).toEqual([]);
+    expect(emu.calls.some((c) => /Tags$/.test(c.operation))).toBe(false);
   });
 });
 
@@ -426,5 +441,31 @@ describe("8. a workteam's notification topic can be cleared", () => {
     const { NotificationConfiguration, ...rest } = before.annotators!;
     expect(teamsOf(emu)).toEqual({ annotators: { ...rest, NotificationConfiguration: undefined } });
     expect((await run(emu, dir, "plan", "--detailed-exitcode")).code).toBe(0);
+  });
+});
+
+describe("absent means unmanaged inside oidcConfig too", () => {
+  it("an OIDC update keeps the live scope and extra parameters the spec omits", async () => {
+    const emu = await seeded([]);
+    const wf = emu.state().workforces[0]!;
+    wf.OidcConfig = {
+      ...wf.OidcConfig!,
+      Scope: "openid profile",
+      AuthenticationRequestExtraParams: { prompt: "login" },
+    };
+    const dir = project(spec({ workforce: newIssuer }));
+    const planned = await run(emu, dir, "plan");
+    expect(planned.stdout).toMatch(
+      /Not managed by this spec, left as they are: .*workforce\.oidcConfig\.scope/,
+    );
+    expect(planned.stdout).not.toMatch(/scope: "openid profile" →/);
+    const r = await apply(emu, dir);
+    expect(r.code, all(r)).toBe(0);
+    expect(ops(emu, 0)).toEqual(["UpdateWorkforce"]);
+    const after = emu.state().workforces[0]!.OidcConfig!;
+    expect(after.Issuer).toBe(NEW_ISSUER);
+    expect(after.Scope).toBe("openid profile");
+    expect(after.AuthenticationRequestExtraParams).toEqual({ prompt: "login" });
+    expect(all(r)).not.toContain(SECRET);
   });
 });

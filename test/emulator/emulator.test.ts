@@ -357,6 +357,24 @@ describe("workteams", () => {
     await client.send(oidcTeam("a"));
   });
 
+  it("loses a request a test drops on arrival: no effect, the connection closed, no answer", async () => {
+    const emu = await emulator();
+    const client = await oidcWorkforce(emu);
+    const heard: string[] = [];
+    const stop = emu.onArrival((call, input) => {
+      heard.push(`${call.operation} ${String(input.WorkteamName)}`);
+      return call.operation === "CreateWorkteam" ? "drop" : undefined;
+    });
+    const dropped = await failure(client.send(oidcTeam("a")));
+    expect(dropped.status).toBeUndefined();
+    expect(heard).toContain("CreateWorkteam a");
+    expect(emu.state().workteams).toEqual([]);
+    expect(emu.calls.at(-1)).toMatchObject({ operation: "CreateWorkteam", errorType: "Dropped" });
+    stop();
+    await client.send(oidcTeam("a"));
+    expect(emu.state().workteams.map((t) => t.WorkteamName)).toEqual(["a"]);
+  });
+
   it("pages ListWorkteams with MaxResults and NextToken, sorted as asked", async () => {
     const emu = await emulator();
     const client = await oidcWorkforce(emu);

@@ -173,28 +173,110 @@ const MESSAGES: Record<RuleName, RegExp> = {
   maxTags: /at most 50 tags/,
 };
 
+/** The emulator, set up, refuses the request with the rule's error and message, and changes nothing. */
+async function refused(
+  name: RuleName,
+  { setup, op, input }: { setup?: (emu: Emulator) => void; op: string; input: Input },
+) {
+  // Updates stay Updating for the test's length.
+  const emu = await emulator({ updateDelayMs: 60_000 });
+  setup?.(emu);
+  emu.invoke("ListWorkforces", {}); // settles what is due, so only the refused call could change state
+  const before = JSON.stringify(emu.state());
+  let error: unknown;
+  try {
+    emu.invoke(op, input);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ApiError);
+  expect((error as ApiError).type).toBe(RULES[name].error);
+  expect((error as ApiError).message).toMatch(MESSAGES[name]);
+  expect(JSON.stringify(emu.state())).toBe(before);
+}
+
 describe("the service's rules, each broken once", () => {
   it("has a case for every rule", () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(RULES).sort());
   });
 
-  it.each(Object.entries(cases))("%s", async (name, { setup, op, input }) => {
-    // Updates stay Updating for the test's length.
-    const emu = await emulator({ updateDelayMs: 60_000 });
-    setup?.(emu);
-    emu.invoke("ListWorkforces", {}); // settles what is due, so only the refused call could change state
-    const before = JSON.stringify(emu.state());
-    let error: unknown;
-    try {
-      emu.invoke(op, input);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).type).toBe(RULES[name as RuleName].error);
-    expect((error as ApiError).message).toMatch(MESSAGES[name as RuleName]);
-    expect(JSON.stringify(emu.state())).toBe(before);
-  });
+  it.each(Object.entries(cases))("%s", (name, c) => refused(name as RuleName, c));
+
+  /** Each rule that more than one request can break, broken by the others too. */
+  const others: [
+    string,
+    RuleName,
+    { setup?: (emu: Emulator) => void; op: string; input: Input },
+  ][] = [
+    [
+      "a VPC added to a workforce with IP ranges (the VPC second)",
+      "noSourceIpInVpc",
+      {
+        setup: (emu) => seedRich(emu, []),
+        op: "UpdateWorkforce",
+        input: { WorkforceName: "labelers", WorkforceVpcConfig: VPC },
+      },
+    ],
+    [
+      "Cognito members with another app client",
+      "cognitoMembersOfTheWorkforcePool",
+      {
+        setup: (emu) =>
+          emu.invoke("CreateWorkforce", { WorkforceName: "labelers", CognitoConfig: cognito }),
+        op: "CreateWorkteam",
+        input: team("a", [
+          { CognitoMemberDefinition: { ...cognito, ClientId: "client2", UserGroup: "u" } },
+        ]),
+      },
+    ],
+    [
+      "UpdateWorkteam with Cognito members of another pool",
+      "cognitoMembersOfTheWorkforcePool",
+      {
+        setup: (emu) => {
+          emu.invoke("CreateWorkforce", { WorkforceName: "labelers", CognitoConfig: cognito });
+          emu.state().workforces[0]!.Status = "Active";
+          emu.state().workforces[0]!.pending = undefined;
+          emu.invoke(
+            "CreateWorkteam",
+            team("a", [{ CognitoMemberDefinition: { ...cognito, UserGroup: "u" } }]),
+          );
+        },
+        op: "UpdateWorkteam",
+        input: {
+          WorkteamName: "a",
+          MemberDefinitions: [
+            {
+              CognitoMemberDefinition: { ...cognito, UserPool: "us-east-1_Other", UserGroup: "u" },
+            },
+          ],
+        },
+      },
+    ],
+    [
+      "UpdateWorkteam with Cognito members on an OIDC workforce",
+      "membersMatchIdentityProvider",
+      {
+        setup: (emu) => seedRich(emu, ["a"]),
+        op: "UpdateWorkteam",
+        input: {
+          WorkteamName: "a",
+          MemberDefinitions: [{ CognitoMemberDefinition: { ...cognito, UserGroup: "u" } }],
+        },
+      },
+    ],
+    [
+      "UpdateWorkteam with OIDC members without groups",
+      "oidcMembersNeedGroups",
+      {
+        setup: (emu) => seedRich(emu, ["a"]),
+        op: "UpdateWorkteam",
+        input: { WorkteamName: "a", MemberDefinitions: [{ OidcMemberDefinition: {} }] },
+      },
+    ],
+  ];
+
+  it.each(others)("%s", (_, name, c) => refused(name, c));
 
   it("refuses IP ranges with a VPC on creation too, and allows the VPC with no IP ranges", async () => {
     const emu = await emulator();
