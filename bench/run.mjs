@@ -31,6 +31,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const AWS = process.env.BENCH_AWS ?? "aws";
 const UPDATE_DELAY_MS = 2000;
 const HOOK = resolve("bench/rss-hook.mjs");
+const EXAMPLE = resolve("examples/minimal.yaml");
 const work = mkdtempSync(join(tmpdir(), "wfplan-bench-"));
 const env = {
   ...process.env,
@@ -345,6 +346,18 @@ async function main() {
     "",
     "target < 150 MiB",
   ]);
+  // Time too: a worst file is refused about as fast as a good one is read (a quadratic pattern
+  // once took 108 s on one long line).
+  const example = median(
+    Array.from({ length: 3 }, () => timed(process.execPath, [BIN, "validate", "-f", EXAMPLE]).ms),
+  );
+  const [slowest, , slowestMs] = peaks.reduce((a, b) => (b[2] > a[2] ? b : a));
+  rows.push([
+    `time of validate, slowest 256 KiB file (${slowest})`,
+    `${(slowestMs / example).toFixed(2)}×`,
+    `${ms(slowestMs)}; validate of examples/minimal.yaml ${ms(example)}`,
+    "target ≤ 5×",
+  ]);
   rows.push([
     `apply overhead over the ${UPDATE_DELAY_MS} ms update delay`,
     ms(median(overhead)),
@@ -554,7 +567,8 @@ workteams:
 /**
  * The worst inputs `validate` accepts to read (each just under the spec size limit): tens of
  * thousands of unknown keys, of invalid list items, of broken workteams, of repeated keys, one
- * huge value, and nesting past the limit. Returns the name and peak memory (MiB) of each.
+ * huge value, one long key, and nesting past the limit. Returns the name, peak memory (MiB) and
+ * time (ms) of each.
  */
 function validatePeaks() {
   const limit = 256 * 1024 - 64;
@@ -580,15 +594,17 @@ function validatePeaks() {
     "keys that are mappings": `${head}  ${"{".repeat(30)}x: 1${"}: 1".repeat(30)}: 1\n`,
     "empty lists, line after line": fill("", "[]\n"),
     "a long flow list": `${fill(`${head}  a: [`, "1, ")}1]\n`,
+    "one long key": `${head}  ${"k".repeat(limit - head.length - 10)}: x\n`,
+    "one long line of a secret key": `${head}  clientSecretx${"k".repeat(limit - head.length - 30)}: x\n`,
   };
   const rssFile = join(work, "rss-validate");
   return Object.entries(inputs).map(([name, text]) => {
     const file = join(work, `worst-${name.replace(/ /g, "-")}.yaml`);
     writeFileSync(file, text);
-    timed(process.execPath, ["--import", HOOK, BIN, "validate", "-f", file], {
+    const { ms: took } = timed(process.execPath, ["--import", HOOK, BIN, "validate", "-f", file], {
       WFPLAN_BENCH_RSS_FILE: rssFile,
     });
-    return [name, Number(readFileSync(rssFile, "utf8")) / 1024];
+    return [name, Number(readFileSync(rssFile, "utf8")) / 1024, took];
   });
 }
 

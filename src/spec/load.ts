@@ -4,7 +4,16 @@
  * indentation, indent.ts) → checks across fields → warnings. Every problem becomes a located
  * Diagnostic; `loadSpecText` never throws.
  */
-import { isMap, isScalar, LineCounter, type Node, type Pair, parseAllDocuments, visit } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseAllDocuments,
+  visit,
+} from "yaml";
 import type * as z from "zod";
 import { readBounded } from "../io/read.ts";
 import { decode, MAX_SPEC_BYTES, tooBig } from "./bytes.ts";
@@ -227,8 +236,9 @@ export function loadSpecText(input: Uint8Array | string, file: string): LoadResu
   result.locate = (path) => locate(specPath(raw, path));
   /** A value as the file writes it (for hints that quote it). */
   const written = (path: readonly PropertyKey[]) => {
-    const node = nodeAt(doc, path);
-    // Only a value written in place: an alias (*name) is not the text to quote.
+    const at = nodeAt(doc, path);
+    // Through an alias (*name), the value as its anchor writes it.
+    const node = isAlias(at) ? at.resolve(doc) : at;
     return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
   };
   const parsed = specSchema.safeParse(raw, { reportInput: true });

@@ -50,7 +50,15 @@ export function resolveSecret(reference: string, source: SecretSource): string {
   return value;
 }
 
-/** Warns when a `${file:...}` secret can be read by other users. */
+const sizeOf = (bytes: number) =>
+  bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`;
+
+/**
+ * Warns, when the spec is read, of a `${file:...}` secret that plan and apply will refuse (not a
+ * regular file, or too large to be one) or that other users can read.
+ */
 export function secretFileWarning(reference: string, specFile: string): string | undefined {
   const ref = parseSecretRef(reference);
   if (ref?.kind !== "file") return undefined;
@@ -58,6 +66,9 @@ export function secretFileWarning(reference: string, specFile: string): string |
   try {
     const st = statSync(file);
     if (!st.isFile()) return `secret file ${file} is not a regular file; wfplan will not read it`;
+    if (st.size > MAX_SECRET_FILE_BYTES) {
+      return `secret file ${file} is ${sizeOf(st.size)}; a secret file is at most ${MAX_SECRET_FILE_BYTES / 1024} KiB, and wfplan will not read it`;
+    }
     const mode = st.mode;
     if (mode & 0o077) {
       return `secret file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;

@@ -235,6 +235,31 @@ describe("3. a Failed workforce is a change", () => {
     expect(teamsOf(emu)).toEqual(before);
     expect((await run(emu, dir, "plan", "--detailed-exitcode")).code).toBe(0);
   });
+
+  it("with workteams and only an unchanged oidcConfig to send: blocked, saying how to go on", async () => {
+    const emu = await seeded(["annotators"]);
+    const wf = emu.state().workforces[0]!;
+    wf.Status = "Failed";
+    wf.FailureReason = "Invalid issuer discovery";
+    const before = teamsOf(emu);
+    // The spec manages the OIDC config as it is: sending it again means deleting the team.
+    const dir = project(spec());
+    const planned = await run(emu, dir, "plan", "--detailed-exitcode");
+    expect(planned.code, all(planned)).toBe(1);
+    expect(planned.stdout).toContain(
+      "the spec manages nothing an update could send again without deleting the workteams",
+    );
+    expect(planned.stdout).toContain("--rotate-client-secret");
+    expect(ops(emu, 0)).toEqual([]);
+    // As the hint says: the OIDC config sent again, around the team's backup and recreation.
+    const mark = emu.calls.length;
+    const again = await apply(emu, dir, "--rotate-client-secret", "--allow-workteam-deletion");
+    expect(again.code, all(again)).toBe(0);
+    expect(ops(emu, mark)).toEqual(["DeleteWorkteam", "UpdateWorkforce", "CreateWorkteam"]);
+    expect(emu.state().workforces[0]!.Status).toBe("Active");
+    expect(teamsOf(emu)).toEqual(before);
+    expect(all(planned) + all(again)).not.toContain(SECRET);
+  });
 });
 
 describe("4. no workteam is deleted before an update that could still be refused", () => {

@@ -261,7 +261,7 @@ describe("how many problems are listed", () => {
 describe("hints that quote a value as written", () => {
   it.each([
     ["a hexadecimal number", "version: 1\nworkforce:\n  name: 0x1F\n", '"0x1F"'],
-    ["a number through an alias", "version: 1\nn: &n 0x1F\nworkforce:\n  name: *n\n", '"31"'],
+    ["a number through an alias", "version: 1\nn: &n 0x1F\nworkforce:\n  name: *n\n", '"0x1F"'],
   ])("%s", (_, text, quoted) => {
     const d = diagnostics(text).find((x) => x.path === "workforce.name");
     expect(d?.hint).toBe(`quote the value (${quoted}) to make it a string`);

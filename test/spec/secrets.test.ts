@@ -1,4 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -157,5 +164,16 @@ describe("resolving a secret, every way it can go wrong", () => {
       `secret file ${join(dir, "folder")} is not a regular file; wfplan will not read it`,
     );
     expect(secretFileWarning("not a reference", specFile)).toBeUndefined();
+  });
+
+  it("warns that a secret file too large to be one will not be read (a sparse 2 GiB file)", () => {
+    const big = join(dir, "big.txt");
+    writeFileSync(big, "", { mode: 0o600 });
+    truncateSync(big, 2 * 1024 ** 3);
+    expect(secretFileWarning("${file:big.txt}", specFile)).toBe(
+      `secret file ${big} is 2048.0 MiB; a secret file is at most 64 KiB, and wfplan will not read it`,
+    );
+    truncateSync(big, 64 * 1024);
+    expect(secretFileWarning("${file:big.txt}", specFile)).toBeUndefined();
   });
 });
