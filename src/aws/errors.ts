@@ -34,6 +34,31 @@ const NETWORK_CODES = new Set([
   "ETIMEDOUT",
 ]);
 
+/** STS's calls (aws/accounts.ts): their answers are AWS query XML, not AWS JSON. */
+const STS_CALL = /^(GetCallerIdentity|AssumeRole)\b/;
+
+/**
+ * An answer the SDK could not read (an HTML page, say) or found no error type in: its HTTP status,
+ * its content type, and whether that is the service's format (then the body was malformed).
+ */
+function unreadAnswer(
+  err: Error & { $metadata?: { httpStatusCode?: number } },
+  format: RegExp,
+): { status?: number; type?: string; ownFormat: boolean } | undefined {
+  const response = (err as { $response?: { statusCode?: number; headers?: object } }).$response;
+  const headers = Object.entries(response?.headers ?? {});
+  const type = headers.find(([k]) => k.toLowerCase() === "content-type")?.[1] as string | undefined;
+  const ownFormat = format.test(type ?? "");
+  const unparsed = err.name === "SyntaxError" || /Deserialization error/.test(err.message ?? "");
+  const untyped = (err.name === "Unknown" || err.name === "UnknownError") && response && !ownFormat;
+  if (!unparsed && !untyped) return undefined;
+  return {
+    status: response?.statusCode ?? err.$metadata?.httpStatusCode,
+    type: type?.split(";")[0]?.trim(),
+    ownFormat,
+  };
+}
+
 export function awsError(e: unknown, what: string): AwsError {
   const err = e as Error & {
     code?: string;
@@ -81,6 +106,30 @@ export function awsError(e: unknown, what: string): AwsError {
       `${what}: cannot reach ${where?.endpoint ?? "the SageMaker endpoint"} (${err.code})`,
       { hint: endpointHint },
       true,
+    );
+  }
+  const sts = STS_CALL.test(what);
+  const unread = err && unreadAnswer(err, sts ? /xml/i : /json/i);
+  if (unread) {
+    const service = sts ? "STS" : "SageMaker";
+    const endpoint = where?.endpoint ?? `the ${service} endpoint`;
+    const status = unread.status ? `HTTP ${unread.status}` : "an HTTP answer";
+    const transient = (unread.status ?? 0) >= 500;
+    if (unread.ownFormat) {
+      return new AwsError(
+        `${what}: the answer of ${endpoint} (${status}, ${unread.type}) could not be read: it is cut short or malformed`,
+        { hint: endpointHint },
+        true,
+        name,
+      );
+    }
+    return new AwsError(
+      `${what}: ${endpoint} answered ${status}${unread.type ? ` (${unread.type})` : ""}, not a ${service} answer (${sts ? "AWS query XML" : "AWS JSON"})`,
+      {
+        hint: `check --endpoint-url / AWS_ENDPOINT_URL_SAGEMAKER (or AWS_ENDPOINT_URL): it must be ${service}'s API, such as ${sts ? "https://sts.REGION.amazonaws.com" : "https://api.sagemaker.REGION.amazonaws.com"}, or a wfplan emulator`,
+      },
+      transient,
+      name,
     );
   }
   if (name === "AccessDeniedException" || name === "UnrecognizedClientException") {

@@ -19,6 +19,22 @@ import { ExitCode, exitCodeOf } from "./errors.ts";
 
 const DEFAULT_SPEC = "workforce.yaml";
 
+/** The environment variables wfplan reads (README), after the options of `--help`. */
+const ENVIRONMENT = `
+Environment:
+  WFPLAN_REQUEST_TIMEOUT      timeout of one AWS request attempt, a duration
+                              from 1s to 5m (default: 10s)
+  AWS_ENDPOINT_URL_SAGEMAKER  SageMaker endpoint (--endpoint-url overrides it)
+  AWS_ENDPOINT_URL            endpoint of every AWS service; one service's own:
+                              AWS_ENDPOINT_URL_STS, _SNS, _EC2,
+                              _COGNITO_IDENTITY_PROVIDER
+  WFPLAN_OIDC_CLIENT_SECRET   the OIDC client secret, in specs that reference
+                              it as \${env:WFPLAN_OIDC_CLIENT_SECRET}
+  NO_COLOR=1                  plain output (same as --no-color)
+  WFPLAN_DEBUG=1              log every AWS SDK call and the SDK's warnings
+  Credentials, region and profile come from the AWS SDK's usual variables
+  (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...).`;
+
 function program(): Command {
   const cli = new Command("wfplan")
     .description(
@@ -27,7 +43,8 @@ function program(): Command {
     .version(pkg.version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ showGlobalOptions: true })
-    .option("--no-color", "plain output without ANSI colours (also NO_COLOR=1)");
+    .option("--no-color", "plain output without ANSI colours (also NO_COLOR=1)")
+    .addHelpText("after", ENVIRONMENT);
 
   cli
     .command("validate")
@@ -53,7 +70,8 @@ function program(): Command {
         "--endpoint-url <URL>",
         "SageMaker endpoint, such as a wfplan emulator (also AWS_ENDPOINT_URL_SAGEMAKER)",
         endpointUrl,
-      );
+      )
+      .addHelpText("after", ENVIRONMENT);
   const intent = (cmd: Command) =>
     cmd
       .option(
@@ -328,6 +346,25 @@ function report(e: unknown): number {
   );
   return ExitCode.error;
 }
+
+/**
+ * A reader that stops early (`wfplan validate | head -1`) closes the pipe, and the next write fails
+ * with EPIPE. That is no error of the command's: the rest of that stream's output is dropped,
+ * quietly, and the command runs to its end with its own exit code, so an apply is never cut off
+ * between two steps by a closed pipe.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    stream.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") process.nextTick(done as () => void);
+      return true;
+    }) as typeof stream.write;
+  });
+}
+quietWhenClosed(process.stdout);
+quietWhenClosed(process.stderr);
 
 main(process.argv).then((code) => {
   process.exitCode = code;

@@ -24,9 +24,11 @@
  * assume).
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { UserError } from "../errors.ts";
+import { readBounded, sizeText } from "../io/read.ts";
 import { ApiError, signatureProblem } from "./errors.ts";
 import { isModeled, validateInput, validationMessage } from "./model.ts";
 import { MUTATING, type OperationContext, operations, settle } from "./operations.ts";
@@ -159,11 +161,32 @@ const CREDENTIAL_REGION = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/sagemaker\//;
 /** The region and service of a signature's credential scope. */
 const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\//;
 
+/** The most an emulator state (or seed) file may hold: far more than any real state needs. */
+export const MAX_STATE_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * An emulator state file, read bounded (a regular file of at most MAX_STATE_FILE_BYTES, so
+ * /dev/zero or a FIFO is refused at once) and parsed; a problem is a UserError naming the file.
+ */
+export function readStateFile(file: string, what = file): EmulatorState {
+  const read = readBounded(file, MAX_STATE_FILE_BYTES);
+  if ("problem" in read) {
+    throw new UserError(`${what}: not a readable emulator state file (${read.problem})`, {
+      hint: `an emulator state file is a regular JSON file of at most ${sizeText(MAX_STATE_FILE_BYTES)}`,
+    });
+  }
+  try {
+    return parseState(read.bytes.toString("utf8"));
+  } catch (e) {
+    throw new UserError(`${what}: not a readable emulator state file (${(e as Error).message})`);
+  }
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const defaultRegion = opts.region ?? "us-east-1";
   let state: EmulatorState =
     opts.stateFile && existsSync(opts.stateFile)
-      ? parseState(readFileSync(opts.stateFile, "utf8"))
+      ? readStateFile(opts.stateFile)
       : structuredClone(opts.seed ?? emptyState());
   // A seed made before there were references, or accounts, has none.
   state.references = { ...emptyReferences(), ...state.references };

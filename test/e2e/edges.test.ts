@@ -11,6 +11,8 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -100,6 +102,9 @@ describe("1. an endpoint that accepts and never answers", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/retrying: DescribeWorkforce: no answer from .* still waiting/);
     expect(r.stdout).toContain("Verified");
+    // Its own bound: the timed-out poll alone takes 6 attempts of 1 s.
+    expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
+    expect(r.ms).toBeLessThan(50_000);
   }, 60_000);
 });
 
@@ -193,6 +198,7 @@ describe("3. flag values are checked before the first API call", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("WFPLAN_REQUEST_TIMEOUT=forever is not a duration from 1s to 5m");
     expect(emu.calls).toEqual([]);
+    clean(r);
   });
 });
 
@@ -209,6 +215,7 @@ describe("4. a missing workforce, whatever the service's words", () => {
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stdout).toContain('create workforce "labelers"');
     expect(emu.calls.map((c) => c.operation)).toContain("ListWorkforces");
+    clean(r);
   });
 });
 
@@ -219,9 +226,11 @@ describe("5. Ctrl-C during the wait says what really happens", () => {
     const dir = project(spec({ workforce: { sourceIpConfig: { cidrs: ["10.9.0.0/16"] } } }));
     const run = startWfplan(["apply", "--auto-approve", "--endpoint-url", emu.url], {}, dir);
     await run.waitFor(/wait until the workforce is Active …/);
+    const start = Date.now();
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(130);
     const out = run.output();
+    clean({ code: 130, stdout: out, stderr: "", ms: Date.now() - start });
     expect(out).toContain(
       "Interrupt received: the wait stops now. The workforce update goes on in AWS",
     );
@@ -385,4 +394,92 @@ describe("the review of these edges", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("profile constructor does not exist");
   });
+});
+
+describe("the emulator's own files", () => {
+  const HINT = "  hint: an emulator state file is a regular JSON file of at most 16.0 MiB\n";
+
+  /** `wfplan emulator` with these flags, which must end at once (it serves until killed). */
+  async function refused(args: string[]) {
+    const start = Date.now();
+    const run = startWfplan(["emulator", "--port", "0", "--quiet", ...args]);
+    const code = await Promise.race([
+      run.exited,
+      new Promise<"still running">((r) => setTimeout(() => r("still running"), 10_000)),
+    ]);
+    return { code, output: run.output(), ms: Date.now() - start };
+  }
+
+  function sparse(size: number): string {
+    const file = join(mkdtempSync(join(tmpdir(), "wfplan-edges-")), "huge.json");
+    const fd = openSync(file, "w");
+    ftruncateSync(fd, size);
+    closeSync(fd);
+    return file;
+  }
+
+  it("--seed /dev/zero is refused at once: not a regular file, the limit in the hint", async () => {
+    const r = await refused(["--seed", "/dev/zero"]);
+    expect(r.code).toBe(1);
+    expect(r.output).toBe(
+      `Error: --seed /dev/zero: not a readable emulator state file (is a character device, not a regular file)\n${HINT}`,
+    );
+    expect(r.output).not.toMatch(STACK_LINE);
+    expect(r.ms).toBeLessThan(10_000);
+  }, 20_000);
+
+  it("a --seed FIFO is refused without waiting for a writer", async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), "wfplan-edges-")), "seed.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const r = await refused(["--seed", fifo]);
+    expect(r.code).toBe(1);
+    expect(r.output).toBe(
+      `Error: --seed ${fifo}: not a readable emulator state file (is a named pipe (FIFO), not a regular file)\n${HINT}`,
+    );
+    expect(r.output).not.toMatch(STACK_LINE);
+  }, 20_000);
+
+  it("a 2 GiB sparse --seed is refused by its size, before a byte is read", async () => {
+    const file = sparse(2 * 1024 ** 3);
+    const r = await refused(["--seed", file]);
+    expect(r.code).toBe(1);
+    expect(r.output).toBe(
+      `Error: --seed ${file}: not a readable emulator state file (the file is 2048.0 MiB; at most 16.0 MiB is allowed)\n${HINT}`,
+    );
+    expect(r.output).not.toMatch(STACK_LINE);
+    expect(r.ms).toBeLessThan(10_000);
+  }, 20_000);
+
+  it("--state: a device, a FIFO or a huge file is refused, and left as it was", async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), "wfplan-edges-")), "state.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const huge = sparse(17 * 1024 ** 2);
+    for (const [file, problem] of [
+      ["/dev/zero", "is a character device, not a regular file"],
+      [fifo, "is a named pipe (FIFO), not a regular file"],
+      [huge, "the file is 17.0 MiB; at most 16.0 MiB is allowed"],
+    ] as const) {
+      const r = await refused(["--state", file]);
+      expect(r.code, file).toBe(1);
+      expect(r.output).toBe(
+        `Error: ${file}: not a readable emulator state file (${problem})\n${HINT}`,
+      );
+      expect(r.output).not.toMatch(STACK_LINE);
+    }
+    expect(statSync(huge).size).toBe(17 * 1024 ** 2);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  }, 40_000);
+
+  it("a --seed or --state that is not a state file says so, without the parser's stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfplan-edges-"));
+    writeFileSync(join(dir, "list.json"), "[]");
+    for (const flag of ["--seed", "--state"]) {
+      const r = await refused([flag, join(dir, "list.json")]);
+      expect(r.code).toBe(1);
+      expect(r.output).toBe(
+        `Error: ${flag === "--seed" ? "--seed " : ""}${join(dir, "list.json")}: not a readable emulator state file (an emulator state file holds a JSON object)\n`,
+      );
+    }
+    expect(readFileSync(join(dir, "list.json"), "utf8")).toBe("[]");
+  }, 20_000);
 });

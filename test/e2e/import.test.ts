@@ -3,7 +3,7 @@
  * workteam's fields and tags, reads back the same in a YAML 1.1 reader as in wfplan, plans to no
  * changes, and its header speaks of the OIDC secret only when the workforce has one.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Emulator } from "../../src/emulator/server.ts";
@@ -88,5 +88,32 @@ describe("wfplan import", () => {
     expect(text).not.toMatch(/secret/i);
     expect(planned.stdout).toContain("No changes.");
     expect(planned.code).toBe(0);
+  });
+
+  it("refuses a --name the service would refuse, before any call and any file", async () => {
+    const emu = await emulator();
+    emu.invoke("CreateWorkforce", { WorkforceName: "labelers", OidcConfig: OIDC });
+    const before = emu.calls.length;
+    const out = `${tempFile("x", "")}-imported.yaml`;
+    for (const name of ["bad name!", "", "-labelers", "labelers_1", "a".repeat(64)]) {
+      const r = await wfplanAsync([
+        ...["import", "--name", name, "--out", out],
+        ...["--endpoint-url", emu.url, "--region", "us-east-1"],
+      ]);
+      expect(r.stderr).toBe(
+        `Error: --name ${JSON.stringify(name)} is not a workforce name: expected 1-63 letters, digits and hyphens, starting with a letter or digit\n`,
+      );
+      expect(r.stdout).toBe("");
+      expect(r.code).toBe(1);
+    }
+    expect(emu.calls.slice(before)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    // The longest name allowed passes the check (and then is not found).
+    const longest = await wfplanAsync([
+      ...["import", "--name", "a".repeat(63)],
+      ...["--endpoint-url", emu.url, "--region", "us-east-1"],
+    ]);
+    expect(longest.stderr).toContain(`no workforce named ${"a".repeat(63)} in us-east-1`);
+    expect(longest.code).toBe(1);
   });
 });

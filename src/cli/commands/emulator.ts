@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { type Faults, startEmulator } from "../../emulator/server.ts";
-import { parseState } from "../../emulator/state.ts";
+import { type Faults, readStateFile, startEmulator } from "../../emulator/server.ts";
+import type { EmulatorState } from "../../emulator/state.ts";
 import { UserError } from "../../errors.ts";
 
 export interface EmulatorCommandOptions {
@@ -21,13 +20,9 @@ export interface EmulatorCommandOptions {
 
 /** `wfplan emulator`: serves until Ctrl-C / SIGTERM, then stops cleanly (exit 0). */
 export async function emulator(opts: EmulatorCommandOptions): Promise<void> {
-  let seed: ReturnType<typeof parseState> | undefined;
+  let seed: EmulatorState | undefined;
   if (opts.seed) {
-    try {
-      seed = parseState(readFileSync(opts.seed, "utf8"));
-    } catch (e) {
-      throw new UserError(`--seed ${opts.seed}: ${(e as Error).message}`);
-    }
+    seed = readStateFile(opts.seed, `--seed ${opts.seed}`);
   }
   const faults: Faults = {
     throttleEvery: opts.throttleEvery,

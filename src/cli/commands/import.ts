@@ -5,6 +5,7 @@ import { readLive, readTags } from "../../aws/live.ts";
 import { SECRET_VARIABLE, specFromLive, specYaml } from "../../core/import.ts";
 import { UserError } from "../../errors.ts";
 import { loadSpecText } from "../../spec/load.ts";
+import { workforceSchema } from "../../spec/schema.ts";
 
 export interface ImportOptions extends AwsOptions {
   name: string;
@@ -14,6 +15,13 @@ export interface ImportOptions extends AwsOptions {
 
 /** `wfplan import`: writes the spec of a live workforce, to stdout or --out FILE. */
 export async function importCommand(opts: ImportOptions): Promise<void> {
+  // A name the API would refuse names no workforce: say so before a file is touched or a call made.
+  const name = workforceSchema.shape.name;
+  if (!name.safeParse(opts.name).success) {
+    throw new UserError(
+      `--name ${JSON.stringify(opts.name)} is not a workforce name: expected ${name.description}`,
+    );
+  }
   if (opts.out && existsSync(opts.out) && !opts.force) {
     throw new UserError(`${opts.out} exists`, {
       hint: "choose another --out, or pass --force to overwrite it",
