@@ -595,6 +595,7 @@ function validatePeaks() {
     "empty lists, line after line": fill("", "[]\n"),
     "a long flow list": `${fill(`${head}  a: [`, "1, ")}1]\n`,
     "one long key": `${head}  ${"k".repeat(limit - head.length - 10)}: x\n`,
+    "one word of secret-secret-…": `${head.slice(0, -9)}name: ${"secret-".repeat(Math.floor((limit - 40) / 7))}\n`,
     "one long line of a secret key": `${head}  clientSecretx${"k".repeat(limit - head.length - 30)}: x\n`,
   };
   const rssFile = join(work, "rss-validate");

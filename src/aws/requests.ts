@@ -28,7 +28,7 @@ export function oidcRequest(cfg: OidcConfigSpec, secret: string): OidcConfig {
     UserInfoEndpoint: cfg.userInfoEndpoint,
     LogoutEndpoint: cfg.logoutEndpoint,
     JwksUri: cfg.jwksUri,
-    Scope: cfg.scope,
+    Scope: cfg.scope ?? undefined,
     AuthenticationRequestExtraParams: cfg.authenticationRequestExtraParams,
   };
 }

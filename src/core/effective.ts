@@ -13,6 +13,7 @@ import {
   normalizeCidrs,
   normalizeMembers,
   normalizeVpc,
+  oidcOfSpec,
   visibleOidc,
   visibleTags,
 } from "./normalize.ts";
@@ -100,10 +101,8 @@ export function effectiveWorkforce(
         : (live?.workforceVpcConfig ?? null),
     ipAddressType: spec.ipAddressType ?? live?.ipAddressType ?? "ipv4",
   };
-  if (spec.oidcConfig) {
-    const { clientSecret, ...visible } = spec.oidcConfig;
-    out.oidcConfig = visible;
-  } else if (live?.oidcConfig) out.oidcConfig = live.oidcConfig;
+  if (spec.oidcConfig) out.oidcConfig = oidcOfSpec(spec.oidcConfig);
+  else if (live?.oidcConfig) out.oidcConfig = live.oidcConfig;
   const cognito = spec.cognitoConfig ?? live?.cognitoConfig;
   if (cognito) out.cognitoConfig = cognito;
   return out;

@@ -68,13 +68,16 @@ export function visibleOidc(cfg: OidcConfigLive): OidcConfigLive {
   return out;
 }
 
+/** A spec's OIDC config as the service keeps it: no secret, and no scope where `null` clears it. */
+export function oidcOfSpec(cfg: NonNullable<Spec["workforce"]["oidcConfig"]>): OidcConfigLive {
+  const { clientSecret, scope, ...rest } = cfg;
+  return { ...rest, ...(scope != null && { scope }) };
+}
+
 /** The workforce fields the spec manages, as it wants them. */
 export function desiredWorkforce(wf: Spec["workforce"]): Comparable {
   const out: Comparable = {};
-  if (wf.oidcConfig) {
-    const { clientSecret, ...visible } = wf.oidcConfig;
-    out.oidcConfig = visibleOidc(visible);
-  }
+  if (wf.oidcConfig) out.oidcConfig = visibleOidc(oidcOfSpec(wf.oidcConfig));
   if (wf.cognitoConfig) out.cognitoConfig = { ...wf.cognitoConfig };
   if (wf.sourceIpConfig) out.sourceIpConfig = { cidrs: normalizeCidrs(wf.sourceIpConfig.cidrs) };
   if (wf.workforceVpcConfig !== undefined)

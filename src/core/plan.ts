@@ -82,11 +82,20 @@ export function plan(
   for (const key of ["sourceIpConfig", "workforceVpcConfig", "ipAddressType"] as const) {
     if (!(key in given.workforce)) notes.unmanaged.push(`workforce.${key}`);
   }
-  // The OIDC configuration's optional parts the spec omits stay as they are live.
+  // The OIDC configuration's optional parts the spec omits stay as they are live. Sent to another
+  // identity provider, they are said, values and all: its users may not log in with them.
   const spec = withUnmanagedOidc(given, live.workforce);
+  const wanted = spec.workforce.oidcConfig;
+  const had = live.workforce?.oidcConfig;
   for (const key of OIDC_OPTIONAL) {
-    if (spec.workforce.oidcConfig?.[key] !== given.workforce.oidcConfig?.[key]) {
-      notes.unmanaged.push(`workforce.oidcConfig.${key}`);
+    if (wanted?.[key] === given.workforce.oidcConfig?.[key]) continue;
+    notes.unmanaged.push(`workforce.oidcConfig.${key}`);
+    if (had && wanted && had.issuer !== wanted.issuer) {
+      notes.warnings.push({
+        message: `The identity provider changes (issuer ${had.issuer} → ${wanted.issuer}), and the spec does not set oidcConfig.${key}: the live ${JSON.stringify(had[key])} is sent to the new provider as it is.`,
+        hint: `set oidcConfig.${key} in the spec to what the new provider expects (${key === "scope" ? "null clears it" : "{} clears them"})`,
+        path: "workforce.oidcConfig",
+      });
     }
   }
   if (!spec.workteams) notes.unmanaged.push("workteams");

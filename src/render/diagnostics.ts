@@ -13,7 +13,9 @@ export function renderDiagnostic(d: Diagnostic, lines: readonly string[], c: Col
   if (source !== undefined) {
     const gutter = String(d.line);
     const pad = " ".repeat(gutter.length);
-    const text = redactSecrets(source).slice(0, MAX_FRAME_WIDTH).replace(/\s+$/, "");
+    // Cut first: nothing past the cut is shown, and the redaction's pattern takes time in the
+    // square of a long word's length (a 256 KiB line of "secret-secret-…").
+    const text = redactSecrets(source.slice(0, MAX_FRAME_WIDTH)).replace(/\s+$/, "");
     const indent = source.slice(0, d.column - 1).replace(/[^\t]/g, " ");
     out.push(`  ${c.dim(`${gutter} |`)} ${text}`);
     if (d.column - 1 <= text.length) out.push(`  ${c.dim(`${pad} |`)} ${indent}${c.bold("^")}`);

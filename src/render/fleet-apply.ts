@@ -51,6 +51,15 @@ function steps(r: FleetApplyRow): string {
   return r.plan ? `${done}/${r.plan.steps.length}` : "-";
 }
 
+/** Why the rollout stops starting targets, said when it does (the live views). */
+export const HALTING: Record<NonNullable<FleetApplyReport["halted"]>, string> = {
+  "canary-failed": "The canary failed: no other target starts.",
+  "failure-tolerance":
+    "More targets failed than policy.rollout.failureTolerance allows: no new target starts.",
+  interrupted: "Interrupted: no new target starts; the running ones stop at a safe point.",
+};
+
+/** The same, said in the end report. */
 const HALTED: Record<NonNullable<FleetApplyReport["halted"]>, string> = {
   "canary-failed": "The canary failed, so no other target was started.",
   "failure-tolerance":

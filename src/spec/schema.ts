@@ -120,7 +120,10 @@ const oidcConfig = z
       pattern: /^[!#-[\]-~]+( [!#-[\]-~]+)*$/,
       allowed:
         'space-separated scopes of printable ASCII (no " or \\), such as "openid profile email"',
-    }).optional(),
+    })
+      // Absent leaves the live scope as it is; null clears it.
+      .nullable()
+      .optional(),
     authenticationRequestExtraParams: record(
       apiString({ max: 512, allowed: "a parameter name of at most 512 characters" }),
       apiString({ max: 512, allowed: "a value of at most 512 characters" }),

@@ -5,7 +5,7 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.ts";
-import { readBounded } from "../io/read.ts";
+import { readBounded, sizeText } from "../io/read.ts";
 import { formatSecretRef, parseSecretRef } from "./secret-ref.ts";
 
 /** A secret is at most 1024 characters: a file much bigger than that is not a secret file. */
@@ -50,11 +50,6 @@ export function resolveSecret(reference: string, source: SecretSource): string {
   return value;
 }
 
-const sizeOf = (bytes: number) =>
-  bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-    : `${Math.ceil(bytes / 1024)} KiB`;
-
 /**
  * Warns, when the spec is read, of a `${file:...}` secret that plan and apply will refuse (not a
  * regular file, or too large to be one) or that other users can read.
@@ -67,7 +62,7 @@ export function secretFileWarning(reference: string, specFile: string): string |
     const st = statSync(file);
     if (!st.isFile()) return `secret file ${file} is not a regular file; wfplan will not read it`;
     if (st.size > MAX_SECRET_FILE_BYTES) {
-      return `secret file ${file} is ${sizeOf(st.size)}; a secret file is at most ${MAX_SECRET_FILE_BYTES / 1024} KiB, and wfplan will not read it`;
+      return `secret file ${file} is ${sizeText(st.size)}; a secret file is at most ${sizeText(MAX_SECRET_FILE_BYTES)}, and wfplan will not read it`;
     }
     const mode = st.mode;
     if (mode & 0o077) {

@@ -9,9 +9,10 @@ import { Box, Text, useInput, useStdout } from "ink";
 import { useEffect, useRef, useState } from "react";
 import type { Step } from "../core/types.ts";
 import { stepLine } from "../render/describe.ts";
+import { HALTING } from "../render/fleet-apply.ts";
 import type { FleetApplyEvent } from "../session/fleet-apply.ts";
 import { formatDuration } from "../values/duration.ts";
-import { cutToFit, type Size, useTerminalSize } from "./layout.ts";
+import { cutToFit, heightOf, type Size, useTerminalSize } from "./layout.ts";
 import type { StepState } from "./Progress.tsx";
 import { windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
@@ -152,13 +153,6 @@ export function targetLine(t: TargetProgress): string {
   }
 }
 
-const HALTED = {
-  "canary-failed": "The canary failed: no other target starts.",
-  "failure-tolerance":
-    "More targets failed than policy.rollout.failureTolerance allows: no new target starts.",
-  interrupted: "Interrupted: no new target starts; the running ones stop at a safe point.",
-} as const;
-
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 export interface FleetProgressProps {
@@ -220,18 +214,35 @@ export function FleetProgress({
   const selected = chosenRef.current ?? followed();
   const chosen = targets[selected];
 
-  // The frame stays shorter than the window: the targets take at most half of it, the selected
-  // one's steps what is left.
-  const fixedRows = 1 + 1 + 1 + (notice ? 1 : 0) + (state.halted ? 1 : 0) + 1 + 1;
-  const room = Math.max(4, size.rows - 1 - fixedRows);
-  const listHeight = Math.min(targets.length, Math.max(2, Math.floor(room / 2)));
-  const list = windowOf(targets, selected, listHeight);
-  const hidden = { before: list.start, after: targets.length - list.start - list.rows.length };
-  const stepRoom = Math.max(
-    1,
-    room - listHeight - (hidden.before ? 1 : 0) - (hidden.after ? 1 : 0),
-  );
+  // The frame stays shorter than the window (one as tall makes Ink clear the screen and its
+  // scrollback): the lines below the targets take the rows they wrap to, the targets at most half
+  // of what is left, and the selected one's steps the rest — or nothing, in a window too small.
   const columns = Math.max(20, size.columns);
+  const below = (cut: boolean) => {
+    const h = (text: string | undefined) => (!text ? 0 : cut ? 1 : heightOf(text, columns));
+    return (
+      h(state.halted && HALTING[state.halted]) + h(notice) + (outcome ? h(outcome.message) : 1)
+    );
+  };
+  // In a window too small for them whole, the lines below are cut to one row each.
+  const cut = size.rows - 2 - below(false) < 1;
+  const wrap = cut ? "truncate-end" : "wrap";
+  const avail = size.rows - 1 - 1 - below(cut); // one row free, and the header
+  const arrows = (height: number) => (targets.length > height ? 2 : 0);
+  let listHeight = Math.min(targets.length, Math.max(1, Math.floor((avail - 2) / 2)));
+  // Under the targets: a blank line, the selected one's name, and its steps.
+  const stepRoom = avail - listHeight - arrows(listHeight) - 2;
+  const details = stepRoom >= 1;
+  if (!details) {
+    listHeight = Math.max(1, Math.min(targets.length, avail - arrows(avail)));
+  }
+  const list = windowOf(targets, selected, listHeight);
+  // The counts of the targets out of view, where there is a row for them (the header counts all).
+  const room = listHeight + arrows(listHeight) <= avail;
+  const hidden = {
+    before: room ? list.start : 0,
+    after: room ? targets.length - list.start - list.rows.length : 0,
+  };
   const spinner = FRAMES[frame % FRAMES.length] as string;
   const count = (s: TargetStatus) => targets.filter((t) => t.status === s).length;
   const counts = [
@@ -259,7 +270,7 @@ export function FleetProgress({
         );
       })}
       {hidden.after ? <Text dimColor> ↓ {hidden.after} more</Text> : null}
-      {chosen ? (
+      {chosen && details ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold wrap="truncate-end">
             {chosen.id}
@@ -277,15 +288,23 @@ export function FleetProgress({
           ))}
         </Box>
       ) : null}
-      {state.halted ? <Text color={paint("yellow")}>{HALTED[state.halted]}</Text> : null}
-      {notice ? <Text color={paint("yellow")}>{notice}</Text> : null}
+      {state.halted ? (
+        <Text color={paint("yellow")} wrap={wrap}>
+          {HALTING[state.halted]}
+        </Text>
+      ) : null}
+      {notice ? (
+        <Text color={paint("yellow")} wrap={wrap}>
+          {notice}
+        </Text>
+      ) : null}
       {!outcome ? (
         <Text dimColor wrap="truncate-end">
           applying · {formatDuration(Date.now() - startedAt)} · ↑↓ target · Ctrl-C stops starting
           targets
         </Text>
       ) : (
-        <Text bold color={paint(outcome.ok ? "green" : "red")}>
+        <Text bold color={paint(outcome.ok ? "green" : "red")} wrap={wrap}>
           {outcome.message}
         </Text>
       )}

@@ -54,25 +54,26 @@ export function FleetReview({ entries, rollout, confirm, color, onDone, size }: 
   // The frame's budget, as the plan's review makes it: everything but the tree takes the rows it
   // needs, wrapped at the window's width, and the tree the rest, so the frame stays shorter than
   // the window. In a window too small for that, the frame is compact: no blank lines, and each
-  // line above and below the tree cut to one row.
-  const needs = (compact: boolean) => {
+  // line above and below the tree cut to one row; in a smaller one still, without the counts, the
+  // security and the rollout lines (each target's group says its own).
+  const needs = (compact: boolean, bare: boolean) => {
     const h = (text: string | undefined) => (!text ? 0 : compact ? 1 : heightOf(text, columns));
     const gap = compact ? 0 : 1;
     return (
       1 + // the header
-      h(counts) +
-      h(securityLine) +
+      (bare ? 0 : h(counts) + h(securityLine)) +
       gap +
       2 + // the arrows that say the tree goes on, above and below
       gap +
-      h(rolloutText) +
+      (bare ? 0 : h(rolloutText)) +
       footerHeight(confirm, tree.answer, columns)
     );
   };
   // One row stays free: a frame as tall as the window makes Ink clear the screen.
-  const free = (compact: boolean) => tree.size.rows - 1 - needs(compact);
+  const free = (compact: boolean, bare = false) => tree.size.rows - 1 - needs(compact, bare);
   const compact = free(false) < MIN_TREE;
-  const height = Math.max(1, free(compact));
+  const bare = compact && free(true) < 1;
+  const height = Math.max(1, free(compact, bare));
   const wrap = compact ? "truncate-end" : "wrap";
   const gap = compact ? 0 : 1;
 
@@ -81,10 +82,12 @@ export function FleetReview({ entries, rollout, confirm, color, onDone, size }: 
       <Text bold wrap="truncate-end">
         wfplan · fleet of {entries.length} target{entries.length === 1 ? "" : "s"}
       </Text>
-      <Text bold color={paint(summary.blocked || summary.failed ? "red" : undefined)} wrap={wrap}>
-        {counts}
-      </Text>
-      {securityLine ? (
+      {bare ? null : (
+        <Text bold color={paint(summary.blocked || summary.failed ? "red" : undefined)} wrap={wrap}>
+          {counts}
+        </Text>
+      )}
+      {securityLine && !bare ? (
         <Text bold color={paint(security.tone)} wrap={wrap}>
           {securityLine}
         </Text>
@@ -93,7 +96,7 @@ export function FleetReview({ entries, rollout, confirm, color, onDone, size }: 
         <RowList tree={tree} height={height} color={color} />
       </Box>
       <Box marginTop={gap} flexDirection="column">
-        {rolloutText ? (
+        {rolloutText && !bare ? (
           <Text dimColor wrap={wrap}>
             {rolloutText}
           </Text>

@@ -19,6 +19,7 @@ import {
 import {
   type FleetApplyReport,
   fleetApplySummary,
+  HALTING,
   renderFleetApplyJson,
   renderFleetApplyText,
 } from "../render/fleet-apply.ts";
@@ -52,8 +53,9 @@ export interface FleetApplyView {
 const HEARTBEAT_MS = 5000;
 
 /**
- * `wfplan plan` of a fleet: one JSON document, markdown, the Ink review in a terminal (not for a
- * plan being saved), or every target's plan as text with the summary table.
+ * `wfplan plan` of a fleet: one JSON document, markdown, the Ink review in a terminal (when a
+ * target changes something, and not for a plan being saved), or every target's plan as text with
+ * the summary table.
  */
 export async function showFleetPlan(
   format: "text" | "json" | "markdown",
@@ -63,7 +65,8 @@ export async function showFleetPlan(
 ): Promise<void> {
   if (format === "json") out.write(renderFleetJson(fleet.entries));
   else if (format === "markdown") out.write(renderFleetMarkdown(fleet.entries));
-  else if (isInteractive() && !opts.out) {
+  // As for one workforce: the review is for reading plans that change something.
+  else if (isInteractive() && !opts.out && fleet.entries.some((e) => e.plan?.resources.length)) {
     const tui = await loadTui();
     await tui.reviewFleet(fleet, { confirm: false, color: inkColor(opts) });
   } else out.write(renderFleetText(fleet.entries, colorsFor(opts, out)));
@@ -116,7 +119,7 @@ export async function fleetApplyView(
         case "target-end":
           return write(e.target, outcomeLine(e.outcome, c));
         case "halted":
-          return void out.write(`${HALTED[e.reason]} (${e.notStarted} not started)\n`);
+          return void out.write(`${HALTING[e.reason]} (${e.notStarted} not started)\n`);
         case "step": {
           if (e.event.type === "waiting") {
             const last = lastBeat.get(e.target) ?? 0;
@@ -146,13 +149,6 @@ export async function fleetApplyView(
     },
   };
 }
-
-const HALTED = {
-  "canary-failed": "The canary failed: no other target starts.",
-  "failure-tolerance":
-    "More targets failed than policy.rollout.failureTolerance allows: no new target starts.",
-  interrupted: "Interrupted: no new target starts; the running ones stop at a safe point.",
-} as const;
 
 type Colors = ReturnType<typeof colorsFor>;
 

@@ -303,6 +303,51 @@ describe("OIDC changes", () => {
     expect(p.unmanaged.filter((u) => u.startsWith("workforce.oidcConfig"))).toEqual([]);
   });
 
+  it("clears the scope when the spec sets it null", () => {
+    const l = live({
+      workforce: liveWorkforce({
+        oidcConfig: { ...liveWorkforce().oidcConfig!, scope: "openid" },
+      }),
+    });
+    const p = plan(spec({ workforce: { oidcConfig: oidcConfig({ scope: null }) } }), l, opts());
+    expect(paths(p)).toEqual([
+      "delete workforce.oidcConfig.scope",
+      "update workforce.oidcConfig.clientSecret",
+    ]);
+  });
+
+  it("warns, with the values, when the live optional parts go to another identity provider", () => {
+    const l = live({
+      workforce: liveWorkforce({
+        oidcConfig: {
+          ...liveWorkforce().oidcConfig!,
+          scope: "openid",
+          authenticationRequestExtraParams: { kc_idp_hint: "old" },
+        },
+      }),
+    });
+    const issuer = liveWorkforce().oidcConfig!.issuer;
+    const moved = plan(
+      spec({ workforce: { oidcConfig: oidcConfig({ issuer: "https://new.example.com" }) } }),
+      l,
+      opts(),
+    );
+    expect(moved.warnings.map((w) => [w.message, w.hint, w.path])).toEqual([
+      [
+        `The identity provider changes (issuer ${issuer} → https://new.example.com), and the spec does not set oidcConfig.scope: the live "openid" is sent to the new provider as it is.`,
+        "set oidcConfig.scope in the spec to what the new provider expects (null clears it)",
+        "workforce.oidcConfig",
+      ],
+      [
+        `The identity provider changes (issuer ${issuer} → https://new.example.com), and the spec does not set oidcConfig.authenticationRequestExtraParams: the live {"kc_idp_hint":"old"} is sent to the new provider as it is.`,
+        "set oidcConfig.authenticationRequestExtraParams in the spec to what the new provider expects ({} clears them)",
+        "workforce.oidcConfig",
+      ],
+    ]);
+    // The same provider: nothing to say.
+    expect(plan(spec(), l, opts()).warnings).toEqual([]);
+  });
+
   it("rotates the secret when asked, even with nothing else to change", () => {
     const p = plan(spec(), live(), opts({ rotateClientSecret: true }));
     expect(paths(p)).toEqual(["update workforce.oidcConfig.clientSecret"]);

@@ -75,6 +75,11 @@ describe("bad input", () => {
       (n: number) => `  clientSecret: ${"k".repeat(n)}\n`,
       "clientSecret: <redacted>",
     ],
+    [
+      "one word of secret-secret-…",
+      (n: number) => `  name: ${"secret-".repeat(Math.floor(n / 7))}\n`,
+      "workforce.name",
+    ],
   ])("one 256 KiB line (%s) is reported at once, its code frame cut", async (_, line, message) => {
     const head = "version: 1\nworkforce:\n";
     const file = tempFile("long.yaml", head + line(256 * 1024 - head.length - 40));

@@ -84,6 +84,11 @@ describe.skipIf(!hasScript)("a fleet in a terminal", () => {
     expect(teams("us-west-2")).toEqual(["annotators", "reviewers"]);
     const settled = await wfplanAsync(["plan", "--detailed-exitcode"], env(), dir);
     expect(settled.code, settled.stdout + settled.stderr).toBe(0);
+    // Nothing to review: plan in a terminal prints the text and ends, as for one workforce.
+    const quiet = terminal(["plan"]);
+    expect(await quiet.exited).toBe(0);
+    expect(quiet.output()).toMatch(/^Fleet summary$/m);
+    expect(quiet.output()).not.toContain("q quit");
   });
 
   it("plan: the same review without a question; space folds a target, q closes it", async () => {

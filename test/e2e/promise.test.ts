@@ -484,6 +484,10 @@ describe("absent means unmanaged inside oidcConfig too", () => {
       /Not managed by this spec, left as they are: .*workforce\.oidcConfig\.scope/,
     );
     expect(planned.stdout).not.toMatch(/scope: "openid profile" →/);
+    // The new provider gets the old one's values: said, with them, where the spec is edited.
+    expect(planned.stdout).toMatch(
+      /workforce\.yaml:\d+:\d+: The identity provider changes .* does not set oidcConfig\.scope: the live "openid profile" is sent to the new provider as it is\./,
+    );
     const r = await apply(emu, dir);
     expect(r.code, all(r)).toBe(0);
     expect(ops(emu, 0)).toEqual(["UpdateWorkforce"]);

@@ -427,6 +427,36 @@ describe("the fleet's review screen", () => {
     expect(onDone).toHaveBeenCalledExactlyOnceWith("interrupted");
   });
 
+  it.each([
+    [30, 8],
+    [60, 7],
+  ])(
+    "stays shorter than a %i×%i window, without the security and rollout lines",
+    async (columns, rows) => {
+      let ui!: ReturnType<typeof render>;
+      await act(async () => {
+        ui = render(
+          <Box width={columns} flexDirection="column">
+            <FleetReview
+              entries={fleet().slice(0, 2)}
+              rollout={ROLLOUT}
+              confirm={true}
+              color={false}
+              onDone={vi.fn()}
+              size={{ columns, rows }}
+            />
+          </Box>,
+        );
+      });
+      const lines = ui.lastFrame()!.split("\n");
+      expect(lines.length, ui.lastFrame()).toBeLessThan(rows);
+      expect(lines[0]).toBe("wfplan · fleet of 2 targets");
+      expect(ui.lastFrame()).toContain("111111111111/us-east-1");
+      expect(ui.lastFrame()).not.toContain("Rollout:");
+      await act(async () => ui.unmount());
+    },
+  );
+
   it("fits a 40×15 window: no line wider, the frame shorter", async () => {
     const entries = [...fleet(), failedEntry("333333333333/ap-south-1")];
     for (const list of [fleet(), entries]) {
@@ -854,6 +884,47 @@ describe("the fleet's progress screen", () => {
     ev({ type: "step", target, event: { type: "waiting", status: "Updating", elapsedMs: 4000 } });
     return s;
   };
+
+  it.each([
+    [50, 12],
+    [40, 9],
+    [100, 6],
+  ])(
+    "stays shorter than a %i×%i window with the halted line, a long notice and the outcome",
+    async (columns, rows) => {
+      let ui!: ReturnType<typeof render>;
+      const notice =
+        "Interrupt received: no new target starts; the wait stops now. The workforce update goes on in AWS; run wfplan apply again to finish.";
+      for (const outcome of [
+        undefined,
+        { ok: false, message: "The fleet apply did not finish." },
+      ]) {
+        await act(async () => {
+          ui = render(
+            <Box width={columns} flexDirection="column">
+              <FleetProgress
+                state={{ ...rolling(), halted: "interrupted" }}
+                startedAt={Date.now()}
+                color={false}
+                notice={notice}
+                {...(outcome && { outcome })}
+                size={{ columns, rows }}
+              />
+            </Box>,
+          );
+        });
+        const lines = ui.lastFrame()!.split("\n");
+        expect(lines.length, ui.lastFrame()).toBeLessThan(rows);
+        for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
+        // The notice is whole where it fits, its start where it does not; the running target in view.
+        const text = lines.join(" ").replace(/\s+/g, " ");
+        if (rows >= 12) expect(text).toContain("run wfplan apply again to finish.");
+        else expect(text).toContain("Interrupt received");
+        expect(ui.lastFrame()).toContain("111111111111/eu-central-1");
+        await act(async () => ui.unmount());
+      }
+    },
+  );
 
   it("shows one line per target, the canary marked, and the running target's steps", async () => {
     const frame = await show({ state: rolling() });
