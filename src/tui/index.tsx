@@ -4,6 +4,7 @@
  */
 import { render } from "ink";
 import pc from "picocolors";
+import type { Colors } from "picocolors/types.js";
 import type { ApplyEvent } from "../apply/execute.ts";
 import type { RolloutPolicy } from "../apply/rollout.ts";
 import type { Plan, Step } from "../core/types.ts";
@@ -18,37 +19,47 @@ import { Review, type ReviewOutcome } from "./Review.tsx";
 export type { ReviewOutcome };
 
 /**
- * Shows the plan for review; with `confirm`, resolves with the user's answer. When the review
- * ends, its screen gives way to a record that stays in the scrollback, as Terraform leaves one:
- * the plan as plain text and the answer.
+ * Shows a review screen until it is answered or closed. Then its screen gives way to a record that
+ * stays in the scrollback, as Terraform leaves one: `record` (the plan as plain text) and the
+ * answer.
  */
+function review(
+  screen: (onDone: (outcome: ReviewOutcome) => void) => React.ReactElement,
+  record: (c: Colors) => string,
+  color: boolean,
+  out: NodeJS.WriteStream,
+): Promise<ReviewOutcome> {
+  return new Promise((resolve) => {
+    const app = render(
+      screen((outcome) => {
+        // After the render that called onDone, so Ink clears its last frame.
+        setImmediate(() => {
+          app.clear();
+          app.unmount();
+          const c = pc.createColors(color);
+          out.write(record(c));
+          if (outcome === "approved") out.write(`${c.green("Approved.")}\n\n`);
+          if (outcome === "declined") out.write(`${c.yellow("Cancelled; nothing changed.")}\n`);
+          resolve(outcome);
+        });
+      }),
+      { exitOnCtrlC: false, patchConsole: false, stdout: out },
+    );
+  });
+}
+
+/** The plan's review (Review.tsx); with `confirm`, resolves with the user's answer. */
 export function reviewPlan(
   plan: Plan,
   opts: { confirm: boolean; color: boolean },
   out: NodeJS.WriteStream = process.stdout,
 ): Promise<ReviewOutcome> {
-  return new Promise((resolve) => {
-    const app = render(
-      <Review
-        plan={plan}
-        confirm={opts.confirm}
-        color={opts.color}
-        onDone={(outcome) => {
-          // After the render that called onDone, so Ink clears its last frame.
-          setImmediate(() => {
-            app.clear();
-            app.unmount();
-            out.write(`${renderPlanText(plan, pc.createColors(opts.color))}\n`);
-            const c = pc.createColors(opts.color);
-            if (outcome === "approved") out.write(`${c.green("Approved.")}\n\n`);
-            if (outcome === "declined") out.write(`${c.yellow("Cancelled; nothing changed.")}\n`);
-            resolve(outcome);
-          });
-        }}
-      />,
-      { exitOnCtrlC: false, patchConsole: false, stdout: out },
-    );
-  });
+  return review(
+    (onDone) => <Review plan={plan} confirm={opts.confirm} color={opts.color} onDone={onDone} />,
+    (c) => `${renderPlanText(plan, c)}\n`,
+    opts.color,
+    out,
+  );
 }
 
 export interface ProgressView {
@@ -101,36 +112,28 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
 }
 
 /**
- * A fleet's review (FleetReview.tsx); with `confirm`, resolves with the user's answer. When it
- * ends, it gives way to the record the plain text shows: every target's plan and the summary table.
+ * A fleet's review (FleetReview.tsx); with `confirm`, resolves with the user's answer. Its record:
+ * every target's plan and the summary table.
  */
 export function reviewFleet(
   fleet: { entries: readonly FleetPlanEntry[]; rollout: RolloutPolicy },
   opts: { confirm: boolean; color: boolean },
   out: NodeJS.WriteStream = process.stdout,
 ): Promise<ReviewOutcome> {
-  return new Promise((resolve) => {
-    const app = render(
+  return review(
+    (onDone) => (
       <FleetReview
         entries={fleet.entries}
         rollout={fleet.rollout}
         confirm={opts.confirm}
         color={opts.color}
-        onDone={(outcome) => {
-          setImmediate(() => {
-            app.clear();
-            app.unmount();
-            const c = pc.createColors(opts.color);
-            out.write(renderFleetText(fleet.entries, c));
-            if (outcome === "approved") out.write(`${c.green("Approved.")}\n\n`);
-            if (outcome === "declined") out.write(`${c.yellow("Cancelled; nothing changed.")}\n`);
-            resolve(outcome);
-          });
-        }}
-      />,
-      { exitOnCtrlC: false, patchConsole: false, stdout: out },
-    );
-  });
+        onDone={onDone}
+      />
+    ),
+    (c) => renderFleetText(fleet.entries, c),
+    opts.color,
+    out,
+  );
 }
 
 export interface FleetProgressView {

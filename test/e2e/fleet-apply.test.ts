@@ -4,15 +4,15 @@
  * rolled out with a canary; a canary that fails; a saved fleet plan with a stale target, refused
  * and then applied with --only-fresh. The OIDC client secret is in no output and no backup.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FLEET_ACCOUNT, FLEET_OTHER_ACCOUNT, seedFleet } from "../../src/emulator/fleet.ts";
-import { type Emulator, startEmulator } from "../../src/emulator/server.ts";
+import { FLEET_ACCOUNT, FLEET_OTHER_ACCOUNT } from "../../src/emulator/fleet.ts";
+import type { Emulator } from "../../src/emulator/server.ts";
 import { fleetSpec, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import { mutations } from "../helpers/emulator.ts";
+import { type FleetProject, fleetProject } from "../helpers/fleet.ts";
 import { startWfplan } from "../helpers/process.ts";
 
 const SECRET = "fleet-e2e-secret-K7";
@@ -27,22 +27,16 @@ const FLEET_SPEC = fleetSpec({ policy: POLICY });
 
 let emu: Emulator;
 let dir: string;
+let env: FleetProject["env"];
 beforeEach(async () => {
-  emu = await startEmulator({ createDelayMs: 0, updateDelayMs: 50 });
-  seedFleet(emu, { baseKey: KEY });
-  dir = mkdtempSync(join(tmpdir(), "wfplan-fleet-apply-"));
-  writeFileSync(join(dir, "workforce.yaml"), yaml(FLEET_SPEC));
+  ({ emu, dir, env } = await fleetProject({
+    key: KEY,
+    secret: SECRET,
+    spec: FLEET_SPEC,
+    updateDelayMs: 50,
+  }));
 });
 afterEach(() => emu.stop());
-
-const env = () => ({
-  AWS_ACCESS_KEY_ID: KEY,
-  AWS_SECRET_ACCESS_KEY: "test",
-  AWS_ENDPOINT_URL_SAGEMAKER: emu.url,
-  AWS_ENDPOINT_URL_STS: emu.url,
-  AWS_REGION: "us-east-1",
-  WFPLAN_OIDC_CLIENT_SECRET: SECRET,
-});
 const run = (...args: string[]) => wfplanAsync(args, env(), dir);
 
 /** Every file in the project (the spec, backups, plan files), as text. */

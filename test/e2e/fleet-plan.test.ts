@@ -4,21 +4,16 @@
  * output of a fleet plan, the exit codes, --target, `wfplan targets`, and the OIDC client secret
  * in none of them.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  FLEET_ACCOUNT,
-  FLEET_OTHER_ACCOUNT,
-  FLEET_ROLE,
-  seedFleet,
-} from "../../src/emulator/fleet.ts";
-import { type Emulator, startEmulator } from "../../src/emulator/server.ts";
+import { FLEET_ACCOUNT, FLEET_OTHER_ACCOUNT, FLEET_ROLE } from "../../src/emulator/fleet.ts";
+import type { Emulator } from "../../src/emulator/server.ts";
 import { MARKDOWN_LIMIT } from "../../src/render/markdown.ts";
 import { fleetSpec, workteam, yaml } from "../builders.ts";
 import { type RunResult, STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import { mutations } from "../helpers/emulator.ts";
+import { type FleetProject, fleetProject } from "../helpers/fleet.ts";
 
 const SECRET = "fleet-plan-e2e-secret-P3";
 const KEY = "AKIAFLEETPLAN";
@@ -30,12 +25,15 @@ const ANNOTATORS = workteam();
 
 let emu: Emulator;
 let dir: string;
+let env: FleetProject["env"];
 const outputs: RunResult[] = [];
 beforeEach(async () => {
-  emu = await startEmulator({ createDelayMs: 0, updateDelayMs: 0 });
-  seedFleet(emu, { baseKey: KEY });
-  dir = mkdtempSync(join(tmpdir(), "wfplan-fleet-plan-"));
-  writeFileSync(join(dir, "workforce.yaml"), yaml(fleetSpec()));
+  ({ emu, dir, env } = await fleetProject({
+    key: KEY,
+    secret: SECRET,
+    spec: fleetSpec(),
+    updateDelayMs: 0,
+  }));
 });
 afterEach(async () => {
   // No run printed the secret or a stack, and no run changed anything.
@@ -49,18 +47,7 @@ afterEach(async () => {
 });
 
 async function run(...args: string[]): Promise<RunResult> {
-  const r = await wfplanAsync(
-    args,
-    {
-      AWS_ACCESS_KEY_ID: KEY,
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_ENDPOINT_URL_SAGEMAKER: emu.url,
-      AWS_ENDPOINT_URL_STS: emu.url,
-      AWS_REGION: "us-east-1",
-      WFPLAN_OIDC_CLIENT_SECRET: SECRET,
-    },
-    dir,
-  );
+  const r = await wfplanAsync(args, env(), dir);
   outputs.push(r);
   return r;
 }

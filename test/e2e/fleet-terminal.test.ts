@@ -1,18 +1,10 @@
-/**
- * A fleet in a real pseudo-terminal (util-linux `script` allocates it), through the built CLI and
- * the real SDK against the emulator's three targets in two accounts: the review shows the targets
- * as groups and asks once; the progress shows a line per target and the selected one's steps;
- * Ctrl-C there stops the rollout at a safe point, and a re-run converges.
- */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FLEET_ACCOUNT, FLEET_OTHER_ACCOUNT, seedFleet } from "../../src/emulator/fleet.ts";
-import { type Emulator, startEmulator } from "../../src/emulator/server.ts";
-import { fleetSpec, yaml } from "../builders.ts";
+import { FLEET_ACCOUNT, FLEET_OTHER_ACCOUNT } from "../../src/emulator/fleet.ts";
+import type { Emulator } from "../../src/emulator/server.ts";
+import { fleetSpec } from "../builders.ts";
 import { STACK_LINE, wfplanAsync } from "../helpers/cli.ts";
 import { mutations } from "../helpers/emulator.ts";
+import { type FleetProject, fleetProject } from "../helpers/fleet.ts";
 import { hasScript, type Session, startTerminal } from "../helpers/process.ts";
 
 const SECRET = "fleet-tty-secret-Q3";
@@ -24,22 +16,16 @@ const POLICY = { allowWorkteamDeletion: true, rollout: { canary: 1, maxConcurren
 
 let emu: Emulator;
 let dir: string;
+let env: FleetProject["env"];
 beforeEach(async () => {
-  emu = await startEmulator({ createDelayMs: 0, updateDelayMs: 300 });
-  seedFleet(emu, { baseKey: KEY });
-  dir = mkdtempSync(join(tmpdir(), "wfplan-fleet-tty-"));
-  writeFileSync(join(dir, "workforce.yaml"), yaml(fleetSpec({ policy: POLICY })));
+  ({ emu, dir, env } = await fleetProject({
+    key: KEY,
+    secret: SECRET,
+    spec: fleetSpec({ policy: POLICY }),
+    updateDelayMs: 300,
+  }));
 });
 afterEach(() => emu.stop());
-
-const env = () => ({
-  AWS_ACCESS_KEY_ID: KEY,
-  AWS_SECRET_ACCESS_KEY: "test",
-  AWS_ENDPOINT_URL_SAGEMAKER: emu.url,
-  AWS_ENDPOINT_URL_STS: emu.url,
-  AWS_REGION: "us-east-1",
-  WFPLAN_OIDC_CLIENT_SECRET: SECRET,
-});
 const terminal = (args: string[]): Session =>
   startTerminal(args, { cwd: dir, columns: 110, rows: 40, env: env() });
 
