@@ -110,21 +110,26 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE---
 
 /** The trust for the fetches, and why NODE_EXTRA_CA_CERTS was not used when it could not be. */
 interface Trust {
-  /** Undefined: Node's own trust, as it was set up at start-up. */
-  context?: SecureContext;
+  /**
+   * Node's bundled roots and NODE_EXTRA_CA_CERTS as it is now, made when first asked: for a
+   * certificate Node's own trust (set up at start-up) refused. Undefined without the variable.
+   */
+  context?: () => SecureContext;
   extraProblem?: string;
 }
 
 /**
- * The last context made, by the certificates it adds: parsing Node's ~150 bundled roots takes
- * about 25 ms, once per process rather than once per request.
+ * The last context made, by the certificates it adds: parsing Node's ~150 bundled roots and a
+ * system bundle takes 25–50 ms, so it is made once per process, and only when Node's own trust
+ * refused a certificate.
  */
 let made: { pems: string; context: SecureContext } | undefined;
 
 /**
  * Node reads NODE_EXTRA_CA_CERTS only at start-up; a process that sets it later (the in-process
- * demo, a test) would not be heard. Reading the file here makes both work: Node's bundled roots
- * plus that file. Without the variable, Node's trust is left as it is.
+ * demo, a test) would not be heard. Reading the file here makes both work: a certificate Node's
+ * own trust refuses is tried again with Node's bundled roots plus that file. Without the variable,
+ * Node's trust is left as it is.
  */
 function trust(env: NodeJS.ProcessEnv): Trust {
   const file = env.NODE_EXTRA_CA_CERTS;
@@ -137,9 +142,13 @@ function trust(env: NodeJS.ProcessEnv): Trust {
   if (pems.length === 0)
     return { extraProblem: `NODE_EXTRA_CA_CERTS (${file}) holds no PEM certificate` };
   const key = pems.join("\n");
-  if (made?.pems !== key)
-    made = { pems: key, context: createSecureContext({ ca: [...rootCertificates, ...pems] }) };
-  return { context: made.context };
+  return {
+    context: () => {
+      if (made?.pems !== key)
+        made = { pems: key, context: createSecureContext({ ca: [...rootCertificates, ...pems] }) };
+      return made.context;
+    },
+  };
 }
 
 /** Why a fetch did not give a document: said after "could not check: URL: ". */
@@ -251,7 +260,7 @@ function get(
  */
 async function fetchText(
   start: URL,
-  context: SecureContext | undefined,
+  trusted: Trust["context"],
   o: OidcCheckOptions,
 ): Promise<Fetched> {
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -275,7 +284,13 @@ async function fetchText(
   try {
     if (o.signal?.aborted) throw o.signal.reason;
     for (let hop = 0; ; hop++) {
-      const answer = await get(url, context, deadline.signal);
+      const answer = await get(url, undefined, deadline.signal).catch((e: unknown) => {
+        // Node's trust as set up at start-up first; NODE_EXTRA_CA_CERTS as it is now if that
+        // refused the certificate (its context is costly to make, and rarely needed).
+        const context = reasonOf(e).certificate ? trusted?.() : undefined;
+        if (!context) throw e;
+        return get(url, context, deadline.signal);
+      });
       if ([301, 302, 303, 307, 308].includes(answer.status)) {
         if (!answer.location) throw new Unreachable(`HTTP ${answer.status} without a Location`);
         if (hop === MAX_REDIRECTS) throw new Unreachable(`more than ${MAX_REDIRECTS} redirects`);
