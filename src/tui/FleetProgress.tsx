@@ -13,7 +13,7 @@ import { HALTING } from "../render/fleet-apply.ts";
 import type { FleetApplyEvent } from "../session/fleet-apply.ts";
 import { formatDuration } from "../values/duration.ts";
 import { cutToFit, heightOf, type Size, useTerminalSize } from "./layout.ts";
-import type { StepState } from "./Progress.tsx";
+import { type StepState, stepState } from "./Progress.tsx";
 import { windowOf } from "./rows.ts";
 import { tone } from "./tone.ts";
 
@@ -102,22 +102,9 @@ function stepEvent(t: TargetProgress, e: Extract<FleetApplyEvent, { type: "step"
   if (e.type === "retry") return { ...t, retry: e.message };
   // The apply session runs exactly its plan's steps (apply/execute.ts): the index is the plan's.
   const steps = [...t.steps];
+  steps[e.index - 1] = stepState(e);
   const { waiting: _, retry: __, ...rest } = t;
-  const at = e.index - 1;
-  switch (e.type) {
-    case "step-start":
-      steps[at] = { step: e.step, status: "running" };
-      return { ...rest, steps };
-    case "step-done":
-      steps[at] = { step: e.step, status: "done", ms: e.ms, ...(e.note && { note: e.note }) };
-      return { ...rest, steps };
-    case "step-failed":
-      steps[at] = { step: e.step, status: "failed", ms: e.ms, error: e.error };
-      return { ...rest, steps };
-    case "step-stopped":
-      steps[at] = { step: e.step, status: "stopped", ms: e.ms };
-      return { ...rest, steps };
-  }
+  return { ...rest, steps };
 }
 
 /** Where a target is, in a few words: its running step, or its outcome. */

@@ -6,6 +6,7 @@
  */
 import { Box, Static, Text, useInput } from "ink";
 import { useEffect, useState } from "react";
+import type { ApplyEvent } from "../apply/execute.ts";
 import type { Step } from "../core/types.ts";
 import { stepLine } from "../render/describe.ts";
 import { formatDuration } from "../values/duration.ts";
@@ -17,6 +18,23 @@ export interface StepState {
   ms?: number;
   note?: string;
   error?: string;
+}
+
+/** An event of one step (not a wait's status or a retry). */
+export type StepEvent = Extract<ApplyEvent, { index: number }>;
+
+/** A step's state after one of its events. */
+export function stepState(e: StepEvent): StepState {
+  switch (e.type) {
+    case "step-start":
+      return { step: e.step, status: "running" };
+    case "step-done":
+      return { step: e.step, status: "done", ms: e.ms, ...(e.note && { note: e.note }) };
+    case "step-failed":
+      return { step: e.step, status: "failed", ms: e.ms, error: e.error };
+    case "step-stopped":
+      return { step: e.step, status: "stopped", ms: e.ms };
+  }
 }
 
 export interface ProgressProps {

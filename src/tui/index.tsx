@@ -13,7 +13,7 @@ import { renderPlanText } from "../render/text.ts";
 import type { FleetApplyEvent } from "../session/fleet-apply.ts";
 import { FleetProgress, fleetProgress, initialFleetProgress } from "./FleetProgress.tsx";
 import { FleetReview } from "./FleetReview.tsx";
-import { Progress, type StepState } from "./Progress.tsx";
+import { Progress, type StepState, stepState } from "./Progress.tsx";
 import { Review, type ReviewOutcome } from "./Review.tsx";
 
 export type { ReviewOutcome };
@@ -66,7 +66,30 @@ export interface ProgressView {
   onEvent(e: ApplyEvent): void;
   /** Shows a message in the live region (writing to the terminal beside Ink would garble it). */
   notify(message: string): void;
-  finish(outcome: { ok: boolean; message: string }): Promise<void>;
+  finish(outcome: Outcome): Promise<void>;
+}
+
+type Outcome = { ok: boolean; message: string };
+
+/**
+ * A live view in the terminal, drawn again on each event: with the notice of an interrupt (writing
+ * beside Ink would garble it), and at the end the outcome, left on screen as it unmounts.
+ */
+function liveView(draw: (notice: string | undefined, outcome?: Outcome) => React.ReactElement) {
+  let notice: string | undefined;
+  const app = render(draw(notice), { exitOnCtrlC: false, patchConsole: false });
+  return {
+    redraw: () => app.rerender(draw(notice)),
+    notify(message: string) {
+      notice = message;
+      app.rerender(draw(notice));
+    },
+    async finish(outcome: Outcome) {
+      app.rerender(draw(notice, outcome));
+      await new Promise((r) => setTimeout(r, 20));
+      app.unmount();
+    },
+  };
 }
 
 /** Live apply progress, fed by the executor's events. */
@@ -74,8 +97,7 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
   const states: StepState[] = steps.map((step) => ({ step, status: "pending" }));
   const startedAt = Date.now();
   let waiting: { status: string; elapsedMs: number } | undefined;
-  let notice: string | undefined;
-  const view = (outcome?: { ok: boolean; message: string }) => (
+  const live = liveView((notice, outcome) => (
     <Progress
       steps={[...states]}
       waiting={waiting}
@@ -85,29 +107,15 @@ export function startProgress(steps: Step[], color: boolean): ProgressView {
       outcome={outcome}
       interactive={process.stdin.isTTY === true}
     />
-  );
-  const app = render(view(), { exitOnCtrlC: false, patchConsole: false });
+  ));
   return {
     onEvent(e) {
-      if (e.type === "step-start") states[e.index - 1] = { step: e.step, status: "running" };
-      else if (e.type === "step-done")
-        states[e.index - 1] = { step: e.step, status: "done", ms: e.ms, note: e.note };
-      else if (e.type === "step-failed")
-        states[e.index - 1] = { step: e.step, status: "failed", ms: e.ms, error: e.error };
-      else if (e.type === "step-stopped")
-        states[e.index - 1] = { step: e.step, status: "stopped", ms: e.ms };
-      else if (e.type === "waiting") waiting = { status: e.status, elapsedMs: e.elapsedMs };
-      app.rerender(view());
+      if (e.type === "waiting") waiting = { status: e.status, elapsedMs: e.elapsedMs };
+      else if (e.type !== "retry") states[e.index - 1] = stepState(e);
+      live.redraw();
     },
-    notify(message) {
-      notice = message;
-      app.rerender(view());
-    },
-    async finish(outcome) {
-      app.rerender(view(outcome));
-      await new Promise((r) => setTimeout(r, 20));
-      app.unmount();
-    },
+    notify: live.notify,
+    finish: live.finish,
   };
 }
 
@@ -140,7 +148,7 @@ export interface FleetProgressView {
   onEvent(e: FleetApplyEvent): void;
   notify(message: string): void;
   /** Ends the live view; the end report is written after it. */
-  finish(outcome: { ok: boolean; message: string }): Promise<void>;
+  finish(outcome: Outcome): Promise<void>;
 }
 
 /** A fleet apply's live progress (FleetProgress.tsx), fed by the rollout's events. */
@@ -150,8 +158,7 @@ export function startFleetProgress(
 ): FleetProgressView {
   let state = initialFleetProgress(targets);
   const startedAt = Date.now();
-  let notice: string | undefined;
-  const view = (outcome?: { ok: boolean; message: string }) => (
+  const live = liveView((notice, outcome) => (
     <FleetProgress
       state={state}
       startedAt={startedAt}
@@ -160,21 +167,13 @@ export function startFleetProgress(
       outcome={outcome}
       interactive={process.stdin.isTTY === true}
     />
-  );
-  const app = render(view(), { exitOnCtrlC: false, patchConsole: false });
+  ));
   return {
     onEvent(e) {
       state = fleetProgress(state, e);
-      app.rerender(view());
+      live.redraw();
     },
-    notify(message) {
-      notice = message;
-      app.rerender(view());
-    },
-    async finish(outcome) {
-      app.rerender(view(outcome));
-      await new Promise((r) => setTimeout(r, 20));
-      app.unmount();
-    },
+    notify: live.notify,
+    finish: live.finish,
   };
 }
