@@ -128,3 +128,26 @@ export function planOf(
   };
   return plan(validSpec(overrides), live, { ...base, ...options }, context);
 }
+
+/**
+ * The reviews' plan: an OIDC change that deletes and recreates the workteam annotators (6 steps),
+ * with a warning from the spec. Built when a test runs, not while the file is collected
+ * (docs/testing.md: Stryker would count every mutant the planner runs into as static).
+ */
+export const oidcChangePlan = (): Plan =>
+  planOf(
+    { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) }, workteams: [workteam()] },
+    liveState({
+      workforce: liveWorkforce({
+        oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: "https://old" },
+      }),
+      workteams: [
+        liveTeam("annotators", {
+          memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
+          tags: {},
+        }),
+      ],
+    }),
+    { allowWorkteamDeletion: true },
+    { specWarnings: [{ message: "a warning" }] },
+  );

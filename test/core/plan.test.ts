@@ -11,6 +11,7 @@ import {
 import type {
   Impact,
   LiveState,
+  OidcConfigLive,
   Plan,
   PlanOptions,
   Step,
@@ -250,15 +251,16 @@ describe("OIDC changes", () => {
     });
   });
 
+  /** A live workforce whose OIDC config has these optional parts. */
+  const withOptionalOidc = (parts: Partial<OidcConfigLive>) =>
+    live({
+      workforce: liveWorkforce({ oidcConfig: { ...liveWorkforce().oidcConfig!, ...parts } }),
+    });
+
   it("leaves the OIDC config's optional parts the spec omits as they are live (unmanaged)", () => {
-    const l = live({
-      workforce: liveWorkforce({
-        oidcConfig: {
-          ...liveWorkforce().oidcConfig!,
-          scope: "openid",
-          authenticationRequestExtraParams: { prompt: "login" },
-        },
-      }),
+    const l = withOptionalOidc({
+      scope: "openid",
+      authenticationRequestExtraParams: { prompt: "login" },
     });
     const p = plan(spec(), l, opts());
     expect(p.resources).toEqual([]);
@@ -277,14 +279,9 @@ describe("OIDC changes", () => {
   });
 
   it("clears an optional part the spec sets empty, and changes one it sets", () => {
-    const l = live({
-      workforce: liveWorkforce({
-        oidcConfig: {
-          ...liveWorkforce().oidcConfig!,
-          scope: "openid",
-          authenticationRequestExtraParams: { prompt: "login" },
-        },
-      }),
+    const l = withOptionalOidc({
+      scope: "openid",
+      authenticationRequestExtraParams: { prompt: "login" },
     });
     const p = plan(
       spec({
@@ -304,11 +301,7 @@ describe("OIDC changes", () => {
   });
 
   it("clears the scope when the spec sets it null", () => {
-    const l = live({
-      workforce: liveWorkforce({
-        oidcConfig: { ...liveWorkforce().oidcConfig!, scope: "openid" },
-      }),
-    });
+    const l = withOptionalOidc({ scope: "openid" });
     const p = plan(spec({ workforce: { oidcConfig: oidcConfig({ scope: null }) } }), l, opts());
     expect(paths(p)).toEqual([
       "delete workforce.oidcConfig.scope",
@@ -317,14 +310,9 @@ describe("OIDC changes", () => {
   });
 
   it("warns, with the values, when the live optional parts go to another identity provider", () => {
-    const l = live({
-      workforce: liveWorkforce({
-        oidcConfig: {
-          ...liveWorkforce().oidcConfig!,
-          scope: "openid",
-          authenticationRequestExtraParams: { kc_idp_hint: "old" },
-        },
-      }),
+    const l = withOptionalOidc({
+      scope: "openid",
+      authenticationRequestExtraParams: { kc_idp_hint: "old" },
     });
     const issuer = liveWorkforce().oidcConfig!.issuer;
     const moved = plan(

@@ -2,7 +2,7 @@ import { Box } from "ink";
 import { render } from "ink-testing-library";
 import { act } from "react";
 import stringWidth from "string-width";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Plan, Step } from "../../src/core/types.ts";
 import type { FleetPlanEntry } from "../../src/render/fleet.ts";
 import type { FleetApplyEvent } from "../../src/session/fleet-apply.ts";
@@ -18,29 +18,22 @@ import {
 import { FleetReview } from "../../src/tui/FleetReview.tsx";
 import type { StepState } from "../../src/tui/Progress.tsx";
 import { buildFleetRows, buildRows, type Row, targetKey } from "../../src/tui/rows.ts";
-import { liveState, liveTeam, liveWorkforce, oidcConfig, planOf, workteam } from "../builders.ts";
+import {
+  liveState,
+  liveTeam,
+  liveWorkforce,
+  oidcChangePlan,
+  oidcConfig,
+  planOf,
+  workteam,
+} from "../builders.ts";
+import { actEnvironment } from "../helpers/ink.ts";
 
 /**
  * Plans built when a test runs, not while the file is collected (docs/testing.md).
  * `changing`: an OIDC change that deletes and recreates a workteam (6 steps), with a warning.
  */
-const changing = (): Plan =>
-  planOf(
-    { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) }, workteams: [workteam()] },
-    liveState({
-      workforce: liveWorkforce({
-        oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: "https://old" },
-      }),
-      workteams: [
-        liveTeam("annotators", {
-          memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
-          tags: {},
-        }),
-      ],
-    }),
-    { allowWorkteamDeletion: true },
-    { specWarnings: [{ message: "a warning" }] },
-  );
+const changing = oidcChangePlan;
 
 /** The live state matches the spec. */
 const unchanged = (): Plan =>
@@ -261,13 +254,7 @@ describe("the fleet's rows", () => {
 });
 
 describe("the fleet's review screen", () => {
-  const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
-  beforeEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = true;
-  });
-  afterEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = undefined;
-  });
+  actEnvironment();
 
   async function review(
     entries: FleetPlanEntry[] = fleet(),
@@ -820,13 +807,7 @@ describe("a target's line and its steps", () => {
 });
 
 describe("the fleet's progress screen", () => {
-  const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
-  beforeEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = true;
-  });
-  afterEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = undefined;
-  });
+  actEnvironment();
   const SPIN = "[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]";
 
   async function show(

@@ -1,36 +1,17 @@
 import { render } from "ink-testing-library";
 import { act } from "react";
 import stringWidth from "string-width";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Plan } from "../../src/core/types.ts";
 import { cutToFit, wrapToFit } from "../../src/tui/layout.ts";
 import { Progress, type StepState } from "../../src/tui/Progress.tsx";
 import { Review } from "../../src/tui/Review.tsx";
 import { buildRows, windowOf } from "../../src/tui/rows.ts";
-import { liveState, liveTeam, liveWorkforce, oidcConfig, planOf, workteam } from "../builders.ts";
+import { liveState, liveTeam, oidcChangePlan, oidcConfig, planOf, workteam } from "../builders.ts";
+import { actEnvironment } from "../helpers/ink.ts";
 
-/**
- * An OIDC change that deletes and recreates a workteam, with a warning from the spec. Built when a
- * test runs, not while the file is collected (docs/testing.md: Stryker would count every mutant
- * the planner runs into as static, and run each against every test).
- */
-const plan = (): Plan =>
-  planOf(
-    { workforce: { oidcConfig: oidcConfig({ issuer: "https://new" }) }, workteams: [workteam()] },
-    liveState({
-      workforce: liveWorkforce({
-        oidcConfig: { ...liveWorkforce().oidcConfig!, issuer: "https://old" },
-      }),
-      workteams: [
-        liveTeam("annotators", {
-          memberDefinitions: [{ oidcMemberDefinition: { groups: ["annotators"] } }],
-          tags: {},
-        }),
-      ],
-    }),
-    { allowWorkteamDeletion: true },
-    { specWarnings: [{ message: "a warning" }] },
-  );
+/** An OIDC change that deletes and recreates a workteam, with a warning from the spec. */
+const plan = oidcChangePlan;
 
 /**
  * The review through React's act(): every render and effect a key causes has run when it returns,
@@ -49,13 +30,7 @@ async function review(confirm = true, p: Plan = plan()) {
 }
 
 describe("the review screen", () => {
-  const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
-  beforeEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = true;
-  });
-  afterEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = undefined;
-  });
+  actEnvironment();
 
   it("shows warnings, the security-relevant section, the tree, the summary and the prompt", async () => {
     const { lastFrame } = await review();
@@ -289,13 +264,7 @@ describe("the review screen", () => {
 });
 
 describe("the review's fit to the window", () => {
-  const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
-  beforeEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = true;
-  });
-  afterEach(() => {
-    env.IS_REACT_ACT_ENVIRONMENT = undefined;
-  });
+  actEnvironment();
 
   /** An OIDC change that recreates 25 workteams. */
   const big = () =>
